@@ -1,0 +1,1 @@
+"""Custom actions for the Rasa action server: thin adapters, one module per topic."""

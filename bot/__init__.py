@@ -1,0 +1,1 @@
+"""The Hertfordshire public contact assistant: web app, services, database and CLI."""

@@ -1,0 +1,1 @@
+"""Database: the engine and session factory, typed models and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Services: plain async functions over a session; the caller owns the transaction."""

@@ -1,0 +1,40 @@
+"""The audit log: who did what, when. Callers pass no personal data in details."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import AuditEntry
+
+
+def pseudonym(value: str, *, purpose: str) -> str:
+    """A stable, non-reversible label for a value (e.g. a reference) to put in the log."""
+    digest = hashlib.sha256(f"{purpose}:{value}".encode()).hexdigest()
+    return f"{purpose}:{digest[:16]}"
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: str,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the caller's transaction (flushed, not committed)."""
+    entry = AuditEntry(actor=actor, action=action, subject=subject, details=details or {})
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def recent(session: AsyncSession, *, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
+    """The newest entries first, optionally of one action."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,1 @@
+"""The aiohttp web app: the only public edge (pages, staff dashboard, chat relay)."""

@@ -1,0 +1,80 @@
+import uuid
+
+import pytest
+
+from bot.web.chat import parse_chat_request
+from bot.web.errors import ApiError
+
+SENDER = str(uuid.uuid4())
+
+
+async def test_relays_message_and_returns_rasa_replies(client, fake_rasa):
+    fake, _ = fake_rasa
+    response = await client.post("/api/chat", json={"sender": SENDER, "message": "  hello  "})
+    assert response.status == 200
+    assert await response.json() == [{"recipient_id": SENDER, "text": "echo: hello"}]
+    assert fake.received == [{"sender": SENDER, "message": "hello"}]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"sender": "bob", "message": "hi"}, 400, "invalid_sender"),
+        ({"sender": 12, "message": "hi"}, 400, "invalid_sender"),
+        ({"sender": SENDER, "message": "   "}, 400, "invalid_message"),
+        ({"sender": SENDER}, 400, "invalid_message"),
+        ({"sender": SENDER, "message": "x" * 1001}, 413, "message_too_long"),
+        (["not", "an", "object"], 400, "invalid_request"),
+    ],
+)
+async def test_bad_requests_get_one_error_shape(client, fake_rasa, body, status, code):
+    fake, _ = fake_rasa
+    response = await client.post("/api/chat", json=body)
+    assert response.status == status
+    error = (await response.json())["error"]
+    assert error["status"] == status and error["code"] == code and error["message"]
+    assert fake.received == []
+
+
+async def test_invalid_json_is_a_json_error(client):
+    response = await client.post("/api/chat", data=b"{nope", headers={"Content-Type": "application/json"})
+    assert response.status == 400
+    assert (await response.json())["error"]["code"] == "invalid_json"
+
+
+async def test_rate_limit_per_sender(client):
+    statuses = [
+        (await client.post("/api/chat", json={"sender": SENDER, "message": f"m{n}"})).status for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+
+
+async def test_rasa_errors_and_outages_become_json_errors(client, fake_rasa):
+    fake, server = fake_rasa
+    fake.status = 500
+    response = await client.post("/api/chat", json={"sender": SENDER, "message": "hi"})
+    assert response.status == 502
+    assert (await response.json())["error"]["code"] == "assistant_error"
+    await server.close()
+    response = await client.post("/api/chat", json={"sender": str(uuid.uuid4()), "message": "hi"})
+    assert response.status == 503
+    body = await response.json()
+    assert body["error"]["code"] == "assistant_unavailable" and "999" in body["error"]["message"]
+
+
+async def test_cors_only_for_configured_origins(client):
+    allowed = await client.options("/api/chat", headers={"Origin": "https://site.example"})
+    assert allowed.status == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://site.example"
+    other = await client.post(
+        "/api/chat", json={"sender": SENDER, "message": "hi"}, headers={"Origin": "https://evil.example"}
+    )
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_parse_canonicalises_the_sender():
+    sender, message = parse_chat_request({"sender": SENDER.upper(), "message": " hi "}, 10)
+    assert (sender, message) == (SENDER, "hi")
+    with pytest.raises(ApiError):
+        parse_chat_request({"sender": SENDER, "message": "x" * 11}, 10)

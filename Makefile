@@ -11,7 +11,7 @@ BOT := $(VENV)/bin/python -m bot
 # make test works on its own database and ports, so it can run beside `make run`.
 TEST_ENV := BOT_VAR_DIR=var/test DATABASE_URL= BOT_WEB_PORT=8100 BOT_RASA_PORT=5105 BOT_ACTIONS_PORT=5155
 
-.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests bench clean
+.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests bench clean browsers
 
 help:
 	@echo "make run    set up, migrate, load demo data, train if needed, start everything"
@@ -53,7 +53,20 @@ lint: setup
 validate: setup
 	cd . && PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false $(RASA_VENV)/bin/rasa data validate --fail-on-warnings
 
-pytest: train
+# The browser tests' tools: Debian's Chromium (never Playwright's downloads) and axe-core from npm
+# (package-lock.json). Installs the Debian packages only when they are missing (as root, or with sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) nodejs npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund  # no package runs code at install
+	touch $@
+
+browsers: node_modules/.installed
+	test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium >/dev/null; }
+
+pytest: train browsers
 	$(VENV)/bin/python -m pytest
 
 conversation-tests: train
@@ -67,4 +80,4 @@ bench: demo-data train
 	$(VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) $(RASA_VENV) var models/*.tar.gz .rasa results
+	rm -rf $(VENV) $(RASA_VENV) var models/*.tar.gz .rasa results node_modules tests/artifacts

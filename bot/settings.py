@@ -30,6 +30,17 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
 def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
     raw = env.get(name)
     path = Path(raw) if raw else default
@@ -56,6 +67,8 @@ class Settings:
     rasa_timeout_seconds: int = 30
     startup_timeout_seconds: int = 300
     log_level: str = "INFO"
+    # Staff cookies only over HTTPS (browsers count http://localhost as secure; aiohttp's test client does not).
+    secure_cookies: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +93,7 @@ class Settings:
             rasa_timeout_seconds=_int(env, "BOT_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
             startup_timeout_seconds=_int(env, "BOT_STARTUP_TIMEOUT", defaults.startup_timeout_seconds),
             log_level=(env.get("BOT_LOG_LEVEL") or defaults.log_level).upper(),
+            secure_cookies=_bool(env, "BOT_SECURE_COOKIES", defaults.secure_cookies),
         )
         for name in ("web_port", "rasa_port", "actions_port"):
             port = getattr(settings, name)

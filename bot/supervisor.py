@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,25 +103,21 @@ class Supervisor:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
 
+    def _running(self) -> bool:
+        return not self.stopping.is_set() and all(p.returncode is None for p in self.procs.values())
+
     async def _wait_healthy(self) -> bool | str:
-        deadline = time.monotonic() + self.settings.startup_timeout_seconds
-        pending = {s.name: s.health_url for s in services(self.settings, self.model)}
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as client:
-            while pending:
-                if self.stopping.is_set():
-                    return "stopped before the services were ready"
-                for name, proc in self.procs.items():
-                    if proc.returncode is not None:
-                        return f"{name} exited with code {proc.returncode} while starting; see its output above"
-                if time.monotonic() > deadline:
-                    return f"not healthy after {self.settings.startup_timeout_seconds}s: {', '.join(pending)}"
-                for name, url in list(pending.items()):
-                    with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                        async with client.get(url) as response:
-                            if response.status == 200:
-                                del pending[name]
-                await asyncio.sleep(0.5)
-        return True
+        urls = {s.name: s.health_url for s in services(self.settings, self.model)}
+        timeout = self.settings.startup_timeout_seconds
+        ready = await asyncio.gather(*(wait_for_url(url, timeout, self._running) for url in urls.values()))
+        if all(ready):
+            return True
+        if self.stopping.is_set():
+            return "stopped before the services were ready"
+        for name, proc in self.procs.items():
+            if proc.returncode is not None:
+                return f"{name} exited with code {proc.returncode} while starting; see its output above"
+        return f"not healthy after {timeout}s: {', '.join(n for n, ok in zip(urls, ready, strict=True) if not ok)}"
 
     def _print_ready(self) -> None:
         s = self.settings
@@ -161,12 +157,12 @@ class Supervisor:
             await asyncio.gather(*(p.wait() for p in running))
 
 
-async def wait_for_url(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> bool:
-    """Poll a URL until it answers 200; False on timeout or when the process exits first."""
+async def wait_for_url(url: str, timeout: float, alive: Callable[[], bool] = lambda: True) -> bool:
+    """Poll a URL until it answers 200; False on timeout or as soon as alive() turns false."""
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as client:
         while time.monotonic() < deadline:
-            if process is not None and process.poll() is not None:
+            if not alive():
                 return False
             with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
                 async with client.get(url) as response:

@@ -64,3 +64,11 @@ def test_database_urls_get_async_drivers(raw, expected):
 def test_bad_values_are_explained(env, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_secure_cookies_default_on_and_can_be_turned_off():
+    assert Settings.from_env({}).secure_cookies is True
+    assert Settings.from_env({"BOT_SECURE_COOKIES": "false"}).secure_cookies is False
+    assert Settings.from_env({"BOT_SECURE_COOKIES": "1"}).secure_cookies is True
+    with pytest.raises(SettingsError, match="BOT_SECURE_COOKIES must be true or false"):
+        Settings.from_env({"BOT_SECURE_COOKIES": "maybe"})

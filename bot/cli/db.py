@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("db", help="database migrations")
     db_commands = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = db_commands.add_parser("upgrade", help="apply migrations (default: up to the newest)")
-    up.add_argument("revision", nargs="?", default="head")
+    up.add_argument("revision", nargs="?", default="heads")
     up.set_defaults(handler=_upgrade)
     down = db_commands.add_parser("downgrade", help="revert migrations down to a revision")
     down.add_argument("revision", help='a revision id, "-1", or "base" for all')

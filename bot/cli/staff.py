@@ -1,4 +1,4 @@
-"""`staff add`: accounts for the complaints team's dashboard."""
+"""`staff add`, `staff token`: accounts for the complaints team's dashboard and its JSON API."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import asyncio
 import getpass
 import sys
 
+from bot.db.base import utcnow
 from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
 from bot.db.models import STAFF_ROLES, StaffUser
-from bot.services import staff
+from bot.services import staff, staff_sessions
 from bot.settings import Settings
 
 
@@ -22,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--role", choices=STAFF_ROLES, required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=_add)
+    token = commands.add_parser("token", help="print a new API token for an account (as the last line)")
+    token.add_argument("email")
+    token.set_defaults(handler=_token)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -49,5 +53,28 @@ async def _add_user(settings: Settings, email: str, role: str, password: str) ->
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
             return await staff.add(session, email, role, password)
+    finally:
+        await engine.dispose()
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        token = asyncio.run(_new_token(settings, args.email))
+    except staff.StaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("New API token (shown only this once; send it as 'Authorization: Bearer TOKEN'):")
+    print(token)
+    return 0
+
+
+async def _new_token(settings: Settings, email: str) -> str:
+    engine = create_engine(settings)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            user = await staff.find(session, email)
+            if user is None or not user.active:
+                raise staff.StaffError(f"no active account for {staff.normalise_email(email)}")
+            return await staff_sessions.create_api_token(session, user, utcnow())
     finally:
         await engine.dispose()

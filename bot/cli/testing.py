@@ -29,7 +29,9 @@ def _test(args: argparse.Namespace, settings: Settings) -> int:
     actions = next(s for s in supervisor.services(settings, model) if s.name == "actions")
     server = subprocess.Popen(actions.command, cwd=settings.project_root, env=env)
     try:
-        if not asyncio.run(supervisor.wait_for_url(actions.health_url, settings.startup_timeout_seconds, server)):
+        if not asyncio.run(
+            supervisor.wait_for_url(actions.health_url, settings.startup_timeout_seconds, lambda: server.poll() is None)
+        ):
             print("error: the action server did not start", file=sys.stderr)
             return 1
         out = settings.var_dir / "conversation-tests"

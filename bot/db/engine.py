@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,13 +16,16 @@ from bot.settings import Settings
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the async engine for the configured database."""
     url = settings.database_url
+    # Statement parameters can be personal data (a crime reference, a name): keep them out of SQLAlchemy's
+    # logging and out of the text of its exceptions, and silence aiosqlite, which logs them at DEBUG.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").getEffectiveLevel()))
     if url.startswith("sqlite"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         # Rasa writes to the same SQLite file; waiting beats failing with "database is locked".
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

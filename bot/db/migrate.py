@@ -23,8 +23,8 @@ def alembic_config(settings: Settings) -> Config:
     return config
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
-    """Apply migrations up to the revision (default: the newest)."""
+def upgrade(settings: Settings, revision: str = "heads") -> None:
+    """Apply migrations up to the revision (default: the newest of every branch)."""
     command.upgrade(alembic_config(settings), revision)
 
 

@@ -32,9 +32,16 @@ async def record(
     return entry
 
 
-async def recent(session: AsyncSession, *, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
-    """The newest entries first, optionally of one action."""
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+async def recent(
+    session: AsyncSession, *, limit: int = 100, action: str | None = None, offset: int = 0
+) -> list[AuditEntry]:
+    """The newest entries first, optionally of one action, skipping the first `offset` (for paging)."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     if action is not None:
         query = query.where(AuditEntry.action == action)
     return list((await session.scalars(query)).all())
+
+
+async def actions(session: AsyncSession) -> list[str]:
+    """Every action name in the log, sorted (for filtering)."""
+    return list((await session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))).all())

@@ -9,10 +9,22 @@ from aiohttp import web
 
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.settings import Settings
-from bot.web import chat, health, pages
+from bot.web import chat, forget, health, pages, staff
+from bot.web.conversations import ForgottenSenders, ReplayCache
 from bot.web.errors import Handler, error_middleware
-from bot.web.keys import ENGINE, HTTP, IP_LIMITER, SENDER_LIMITER, SESSIONS, SETTINGS, TEMPLATES
+from bot.web.keys import (
+    ENGINE,
+    FORGOTTEN,
+    HTTP,
+    IP_LIMITER,
+    REPLAYS,
+    SENDER_LIMITER,
+    SESSIONS,
+    SETTINGS,
+    TEMPLATES,
+)
 from bot.web.ratelimit import RateLimiter
+from bot.web.staff import tickets, tickets_api
 
 MAX_BODY_BYTES = 64 * 1024
 IP_LIMIT_FACTOR = 10
@@ -52,9 +64,15 @@ def create_app(settings: Settings) -> web.Application:
     app[SENDER_LIMITER] = RateLimiter(settings.chat_rate_per_minute)
     # Many residents can share one address (a library, a mobile network), so the IP limit is looser.
     app[IP_LIMITER] = RateLimiter(settings.chat_rate_per_minute * IP_LIMIT_FACTOR)
+    app[REPLAYS] = ReplayCache()
+    app[FORGOTTEN] = ForgottenSenders()
     app.cleanup_ctx.extend([_database, _http_client])
     app.add_routes(pages.routes)
     app.add_routes(health.routes)
     app.add_routes(chat.routes)
+    app.add_routes(forget.routes)
+    staff.register(app)  # the /staff dashboard and the staff API's authentication
+    app.add_routes(tickets.routes)  # the complaints team's pages
+    app.add_routes(tickets_api.routes)  # and their JSON API
     app.router.add_static("/static", pages.STATIC_DIR)
     return app

@@ -10,13 +10,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.services import conversations
+from bot.web.conversations import parse_message_id
 from bot.web.errors import ApiError
-from bot.web.keys import HTTP, IP_LIMITER, SENDER_LIMITER, SETTINGS
+from bot.web.keys import FORGOTTEN, HTTP, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS, SETTINGS
 
 routes = web.RouteTableDef()
 
 CORS_HEADERS = {
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Methods": "POST, DELETE, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "600",
 }
@@ -68,7 +70,17 @@ async def chat(request: web.Request) -> web.StreamResponse:
     sender, message = parse_chat_request(body, settings.chat_max_chars)
     if not (request.app[SENDER_LIMITER].allow(sender) and request.app[IP_LIMITER].allow(str(request.remote))):
         raise ApiError(429, "too_many_requests", "You're sending messages very quickly. Please wait a moment.")
-    replies = await relay(request.app, sender, message)
+    if sender in request.app[FORGOTTEN]:
+        raise ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
+    # The widget resends a message with the same id after a network drop; Rasa must see it only once.
+    replies = await request.app[REPLAYS].run(
+        sender, parse_message_id(body), lambda: relay(request.app, sender, message)
+    )
+    if sender in request.app[FORGOTTEN]:
+        # Forgotten while Rasa was answering, and Rasa has just saved the events again: delete them again.
+        async with request.app[SESSIONS]() as session, session.begin():
+            await conversations.forget(session, sender)
+        raise ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
     return _cors(request, web.json_response(replies))
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
+from bot.web.conversations import ForgottenSenders, ReplayCache
 from bot.web.ratelimit import RateLimiter
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -17,3 +18,5 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 SENDER_LIMITER = web.AppKey("sender_limiter", RateLimiter)
 IP_LIMITER = web.AppKey("ip_limiter", RateLimiter)
+REPLAYS = web.AppKey("replays", ReplayCache)
+FORGOTTEN = web.AppKey("forgotten", ForgottenSenders)

@@ -12,17 +12,21 @@ from bot.web.keys import TEMPLATES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Where "Leave this site" goes: a neutral, busy site, as GOV.UK's "Exit this page" does.
+EXIT_URL = "https://www.bbc.co.uk/weather"
 
 routes = web.RouteTableDef()
 
 
 def create_templates() -> jinja2.Environment:
     """The template environment; every value is HTML-escaped unless marked safe."""
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
     )
+    environment.globals["exit_url"] = EXIT_URL
+    return environment
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -33,5 +37,5 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
 
 @routes.get("/")
 async def home(request: web.Request) -> web.Response:
-    """The placeholder home page of the assistant."""
+    """The demo page, styled like the Commissioner's website, with the chat widget on it."""
     return render(request, "home.html", title="Hertfordshire Police and Crime Commissioner")

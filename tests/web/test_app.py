@@ -2,7 +2,8 @@ async def test_home_page_renders(client):
     response = await client.get("/")
     assert response.status == 200
     html = await response.text()
-    assert "call 999" in html and "<h1>" in html
+    assert "call 999" in html and "<h1" in html
+    assert '<script src="/static/widget.js"' in html  # the demo page carries the chat widget
     assert response.headers["X-Frame-Options"] == "DENY"
 
 

@@ -1,0 +1,104 @@
+"""Lost property in the dashboard: lost reports with suggested found items, and their statuses (all audited).
+
+The list shows no contact details; a report's own page does, and every view of it is audit-logged.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.db.base import utcnow
+from bot.db.engine import unit_of_work
+from bot.db.models import LOST_REPORT_STATUSES
+from bot.services import audit, lost_property_reports
+from bot.services.lost_property import CATEGORIES, LostPropertyError
+from bot.web.keys import SESSIONS
+from bot.web.staff.auth import require_staff
+from bot.web.staff.identity import current_staff
+from bot.web.staff.pages import redirect, render_staff
+
+routes = web.RouteTableDef()
+
+BASE = "/staff/lost-property"
+STATUS_LABELS = {"open": "Open", "matched": "Matched", "returned": "Returned", "closed": "Closed"}
+# What each button does, and the error each refusal of the service shows.
+ACTIONS = {"matched": "Mark as matched", "returned": "Mark as returned", "closed": "Close", "open": "Reopen"}
+ERRORS = {
+    "item_required": "Enter the reference of the found item that matches",
+    "item_unknown": "There is no found item with that reference",
+    "status": "Choose what to do with the report",
+}
+
+
+def _report_id(request: web.Request) -> int:
+    raw = request.match_info["report_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise web.HTTPNotFound()
+    return int(raw)
+
+
+@routes.get(BASE)
+@require_staff()
+async def reports_list(request: web.Request) -> web.Response:
+    """Reports of one status (open first), each open one with its best suggested found items."""
+    status = request.query.get("status", "open")
+    if status not in LOST_REPORT_STATUSES:
+        status = "open"
+    today = utcnow().date()
+    async with unit_of_work(request.app[SESSIONS]) as db:
+        counts = await lost_property_reports.count_by_status(db)
+        reports = await lost_property_reports.list_reports(db, status=status)
+        views = [await lost_property_reports.with_suggestions(db, report, today=today) for report in reports]
+    return render_staff(
+        request, "staff/lost_property.html", title="Lost property", views=views, counts=counts, shown=status,
+        statuses=STATUS_LABELS, categories=CATEGORIES,
+    )
+
+
+async def _detail(request: web.Request, report_id: int, *, error: str = "", item_reference: str = "",
+                  status: int = 200) -> web.Response:
+    identity = current_staff(request)
+    async with unit_of_work(request.app[SESSIONS]) as db:
+        report = await lost_property_reports.get_report(db, report_id)
+        if report is None:
+            raise web.HTTPNotFound()
+        view = await lost_property_reports.with_suggestions(db, report, today=utcnow().date())
+        matched = report.matched_item
+        # The page shows the resident's contact details: record who looked (never the details themselves).
+        await audit.record(db, actor=identity.actor, action="lost_property.viewed", subject=report.reference)
+    updated = request.query.get("updated", "") if not error else ""
+    return render_staff(
+        request, "staff/lost_property_report.html", status=status, title=f"Lost report {report.reference}",
+        view=view, matched=matched, statuses=STATUS_LABELS, actions=ACTIONS, categories=CATEGORIES, error=error,
+        error_summary=error, item_reference=item_reference, updated=STATUS_LABELS.get(updated, ""),
+    )
+
+
+@routes.get(BASE + "/{report_id}")
+@require_staff()
+async def report_page(request: web.Request) -> web.Response:
+    """One report: the resident's contact details, suggested found items and the status buttons."""
+    return await _detail(request, _report_id(request))
+
+
+@routes.post(BASE + "/{report_id}/status")
+@require_staff()
+async def change_status(request: web.Request) -> web.Response:
+    """Mark a report matched (with a found item), returned, closed or open again; audited by the service."""
+    report_id = _report_id(request)
+    identity = current_staff(request)
+    form = await request.post()
+    status = str(form.get("status", ""))
+    item_reference = str(form.get("item_reference", "")).strip()[:30]
+    try:
+        async with unit_of_work(request.app[SESSIONS]) as db:
+            report = await lost_property_reports.get_report(db, report_id)
+            if report is None:
+                raise web.HTTPNotFound()
+            await lost_property_reports.set_status(
+                db, report, status, actor=identity.actor, item_reference=item_reference or None
+            )
+    except LostPropertyError as exc:
+        message = ERRORS.get(str(exc), ERRORS["status"])
+        return await _detail(request, report_id, error=message, item_reference=item_reference, status=400)
+    return redirect(f"{BASE}/{report_id}?updated={status}")

@@ -1,0 +1,398 @@
+/* The chat widget of the Hertfordshire Police and Crime Commissioner's assistant.
+ * Embed on any page:  <script src="https://ASSISTANT/static/widget.js" data-api="https://ASSISTANT" defer></script>
+ * Optional: data-exit-url (the neutral site the quick exit goes to).
+ * Plain ES2019, no dependencies, no build step. Everything lives in a shadow root so the host page's
+ * CSS and ours cannot touch each other. Text is only ever inserted as text nodes, never as HTML. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.hpccChatLoaded) return; // a second copy of the snippet must not add a second widget
+  window.hpccChatLoaded = true;
+
+  var API = (script.getAttribute("data-api") || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  var EXIT_URL = script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather";
+  var CSS_URL = new URL("widget.css", script.src).href;
+  // sessionStorage, not localStorage: the conversation must not outlive the tab on a shared computer.
+  var KEY = "hpcc-chat";
+  var EXIT_PRESSES = 3;
+  var EXIT_WINDOW_MS = 5000;
+  var INTRO = "Hello, I'm the Commissioner's automated assistant. Ask me about reporting a crime, " +
+    "support for victims, complaints about the police, your crime case or lost property.";
+  var FEEDBACK = { yes: '/feedback{"helpful": true}', no: '/feedback{"helpful": false}' };
+
+  var state = load() || fresh();
+  var busy = false;
+  var retryTimer = 0;
+  var retryDelay = 1000;
+  var exiting = false;
+  var presses = { key: "", count: 0, timer: 0 };
+
+  function fresh() {
+    return { sender: uuid(), messages: [], outbox: [], open: false, draft: "", feedback: "" };
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
+      return saved && typeof saved.sender === "string" && Array.isArray(saved.messages) ? saved : null;
+    } catch (e) {
+      return null; // storage blocked or corrupt: start afresh rather than break the page
+    }
+  }
+
+  function save() {
+    if (exiting) return;
+    try { sessionStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode: memory only */ }
+  }
+
+  function randomHex(bytes) {
+    var values = crypto.getRandomValues(new Uint8Array(bytes));
+    return Array.prototype.map.call(values, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function uuid() {
+    // randomUUID exists only in secure contexts; the fallback builds the same version-4 UUID.
+    if (crypto.randomUUID) return crypto.randomUUID();
+    var h = randomHex(16).split("");
+    h[12] = "4";
+    h[16] = "89ab"[parseInt(h[16], 16) & 3];
+    h = h.join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs.text;
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  // ---- the DOM ---------------------------------------------------------------------------------
+  var host = el("div", { id: "hpcc-chat", "data-hpcc-chat": "" });
+  var root = host.attachShadow({ mode: "open" });
+  var sheet = el("link", { rel: "stylesheet", href: CSS_URL });
+  var frame = el("div", { class: "w", style: "visibility:hidden" });
+  // Shown only once our CSS is in, so the widget never flashes unstyled; shown anyway if it fails.
+  sheet.addEventListener("load", function () { frame.style.visibility = ""; });
+  sheet.addEventListener("error", function () { frame.style.visibility = ""; });
+
+  var title = el("h2", { id: "title", class: "title", text: "Ask our assistant" });
+  var closeButton = el("button", { type: "button", class: "btn close", text: "Close", "aria-label": "Close chat" });
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Messages" });
+  var replies = el("div", { class: "replies", role: "group", "aria-label": "Suggested replies" });
+  var feedback = el("div", { class: "feedback", role: "group", "aria-labelledby": "fb-q" });
+  // Messages, quick replies and feedback scroll together; focusable so the keyboard can scroll it too.
+  var scroller = el("div", { class: "scroll", role: "region", "aria-label": "Conversation", tabindex: "0" }, [
+    log, replies, feedback,
+  ]);
+  var typing = el("p", { class: "typing", role: "status" });
+  var network = el("p", { class: "network", role: "alert" });
+  var input = el("input", {
+    id: "msg", class: "input", type: "text", name: "message", autocomplete: "off", maxlength: "1000",
+  });
+  var form = el("form", { class: "form", novalidate: "" }, [
+    el("label", { for: "msg", class: "label", text: "Your message" }),
+    el("div", { class: "row" }, [input, el("button", { type: "submit", class: "btn send", text: "Send" })]),
+  ]);
+  var panel = el("section", { id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title" }, [
+    el("div", { class: "head" }, [title, exitButton(), closeButton]),
+    el("p", { class: "notice", text: "Please don't share personal details here. In an emergency call 999." }),
+    scroller, typing, network, form,
+  ]);
+  var launcher = el("button", {
+    type: "button", class: "btn launcher", "aria-expanded": "false", "aria-controls": "panel", text: "Ask our assistant",
+  });
+  var bar = el("div", { class: "bar" }, [exitButton(), launcher]);
+  var announcer = el("p", { class: "vh", role: "status" });
+  frame.append(panel, bar, announcer);
+  root.append(sheet, frame);
+
+  function exitButton() {
+    var button = el("button", { type: "button", class: "btn exit", text: "Leave this site" });
+    button.addEventListener("click", quickExit);
+    return button;
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------
+  // The safe markdown subset: [text](https://...) links and bare https:// or www. addresses. Anything
+  // else, including anything that looks like HTML, stays text.
+  var LINKS = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|\b(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)'])|\b(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[^\s<>"]*[^\s<>".,;:!?)'])?)/gi;
+
+  function safeUrl(raw) {
+    try {
+      var url = new URL(/^www\./i.test(raw) ? "https://" + raw : raw);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function link(text, href) {
+    // noopener: the new tab cannot reach back into this page; noreferrer: it is not told where we were.
+    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [
+      document.createTextNode(text), el("span", { class: "vh", text: " (opens in a new tab)" }),
+    ]);
+  }
+
+  function richText(text) {
+    var fragment = document.createDocumentFragment();
+    var last = 0;
+    text.replace(LINKS, function (match, label, target, bare, www, offset) {
+      var href = safeUrl(target || bare || www);
+      if (!href) return match;
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      fragment.appendChild(link(label || bare || www, href));
+      last = offset + match.length;
+      return match;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  function messageNode(message) {
+    var who = message.from === "user" ? "You said: " : "Assistant: ";
+    var node = el("div", { class: "msg " + message.from }, [el("span", { class: "vh", text: who })]);
+    node.appendChild(message.from === "bot" ? richText(message.text) : document.createTextNode(message.text));
+    if (message.status) node.appendChild(el("span", { class: "status", text: message.status }));
+    node.setAttribute("data-id", message.id || "");
+    return node;
+  }
+
+  function renderLog() {
+    log.textContent = "";
+    [{ from: "bot", text: INTRO }].concat(state.messages).forEach(function (m) { log.appendChild(messageNode(m)); });
+  }
+
+  function updateMessage(id, status) {
+    // Changed in place, not re-rendered: the live log would otherwise read the whole message again.
+    state.messages.forEach(function (m) { if (m.id === id) m.status = status; });
+    var node = log.querySelector('[data-id="' + id + '"]');
+    var old = node && node.querySelector(".status");
+    if (old) old.remove();
+    if (node && status) node.appendChild(el("span", { class: "status", text: status }));
+  }
+
+  function renderReplies() {
+    // Quick replies belong to the bot's latest turn only; older ones would answer a question no longer asked.
+    replies.textContent = "";
+    var buttons = [];
+    for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
+      buttons = (state.messages[i].buttons || []).concat(buttons);
+    }
+    if (!state.messages.length) buttons = [{ title: "What can you help with?", payload: "What can you help with?" }];
+    buttons.forEach(function (b) {
+      var href = /^https?:\/\//i.test(b.payload || "") ? safeUrl(b.payload) : null;
+      if (href) { replies.appendChild(link(b.title, href)); return; }
+      var button = el("button", { type: "button", class: "btn reply", text: b.title });
+      button.addEventListener("click", function () { send(b.payload, b.title); input.focus(); });
+      replies.appendChild(button);
+    });
+    replies.hidden = !buttons.length;
+    renderFeedback(buttons);
+  }
+
+  function renderFeedback(buttons) {
+    feedback.textContent = "";
+    var answered = state.messages.some(function (m) { return m.from === "bot"; });
+    var botAsks = buttons.some(function (b) { return /^\/feedback/.test(b.payload || ""); });
+    feedback.hidden = !answered || botAsks;
+    if (state.feedback) {
+      feedback.appendChild(el("p", { class: "fb-q", id: "fb-q", text: "Thank you for your feedback." }));
+      return;
+    }
+    feedback.appendChild(el("p", { class: "fb-q", id: "fb-q", text: "Was this helpful?" }));
+    [["yes", "Yes, it helped"], ["no", "No, it didn't"]].forEach(function (choice) {
+      var button = el("button", { type: "button", class: "btn reply", text: choice[1] });
+      button.addEventListener("click", function () {
+        state.feedback = choice[0];
+        send(FEEDBACK[choice[0]], choice[1]);
+        input.focus();
+      });
+      feedback.appendChild(button);
+    });
+  }
+
+  function setBusy(on) {
+    busy = on;
+    typing.textContent = "";
+    if (on) typing.append("The assistant is typing", el("span", { class: "dots", "aria-hidden": "true", text: "..." }));
+  }
+
+  function scrollDown(from) {
+    // A new answer is shown from its start, so a long one is read from the top; otherwise the end shows.
+    // At 400% zoom the whole panel scrolls rather than the conversation alone.
+    [scroller, panel].forEach(function (box) {
+      if (from) box.scrollTop += from.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      else box.scrollTop = box.scrollHeight;
+    });
+  }
+
+  // ---- talking to the server -------------------------------------------------------------------
+  function send(text, shown) {
+    text = text.trim();
+    if (!text) return;
+    var id = randomHex(12);
+    var message = { from: "user", text: shown || text, id: id };
+    state.messages.push(message);
+    state.outbox.push({ id: id, text: text });
+    log.appendChild(messageNode(message));
+    renderReplies();
+    save();
+    scrollDown();
+    pump();
+  }
+
+  function pump() {
+    if (busy || exiting || !state.outbox.length) return;
+    var item = state.outbox[0];
+    var sender = state.sender;
+    setBusy(true);
+    fetch(API + "/api/chat", {
+      method: "POST",
+      mode: "cors",
+      credentials: "omit",
+      headers: { "Content-Type": "application/json" },
+      // The message id lets the server recognise a retry, so a message is never answered twice.
+      body: JSON.stringify({ sender: sender, message: item.text, message_id: item.id }),
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        received(item, response.status, body);
+      });
+    }, function () {
+      offline(item);
+    });
+  }
+
+  function received(item, status, body) {
+    setBusy(false);
+    if (exiting) return;
+    network.textContent = "";
+    retryDelay = 1000;
+    state.outbox.shift();
+    var first = null;
+    if (status === 200 && Array.isArray(body)) {
+      updateMessage(item.id, "");
+      body.forEach(function (reply) {
+        if (typeof reply.text !== "string" && !Array.isArray(reply.buttons)) return; // images, custom: not shown
+        var message = { from: "bot", text: reply.text || "", buttons: (reply.buttons || []).filter(validButton) };
+        state.messages.push(message);
+        var node = log.appendChild(messageNode(message));
+        first = first || node;
+      });
+    } else {
+      var why = body && body.error && typeof body.error.message === "string" ? body.error.message :
+        "The assistant could not answer just now. Please try again. In an emergency call 999.";
+      updateMessage(item.id, "Not sent");
+      if (status === 410) state.sender = uuid(); // that conversation was ended: carry on in a new one
+      state.messages.push({ from: "bot", text: why });
+      log.appendChild(messageNode(state.messages[state.messages.length - 1]));
+      if (!input.value) { input.value = findMessage(item.id); state.draft = input.value; } // keep what they typed
+    }
+    renderReplies();
+    save();
+    scrollDown(first);
+    pump();
+  }
+
+  function findMessage(id) {
+    var found = state.messages.filter(function (m) { return m.id === id; })[0];
+    return found ? found.text : "";
+  }
+
+  function validButton(b) {
+    return b && typeof b.title === "string" && typeof b.payload === "string";
+  }
+
+  function offline(item) {
+    setBusy(false);
+    if (exiting) return;
+    // Nothing is lost: the message stays queued (also across a reload) and goes again with the same id.
+    updateMessage(item.id, "Waiting to send");
+    network.textContent = "You seem to be offline. Your message is kept and will be sent when the connection is back.";
+    save();
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(pump, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  window.addEventListener("online", function () { clearTimeout(retryTimer); retryDelay = 1000; pump(); });
+
+  // ---- opening, closing and the quick exit -----------------------------------------------------
+  function setOpen(open, moveFocus) {
+    state.open = open;
+    panel.hidden = !open;
+    bar.hidden = open;
+    launcher.setAttribute("aria-expanded", String(open));
+    host.classList.toggle("hpcc-open", open);
+    save();
+    if (open) scrollDown();
+    if (moveFocus) (open ? input : launcher).focus();
+  }
+
+  function quickExit() {
+    if (exiting) return;
+    exiting = true;
+    var started = state.messages.length > 0;
+    try { sessionStorage.removeItem(KEY); } catch (e) { /* nothing stored */ }
+    if (started) forgetOnServer(state.sender);
+    // Blank the page at once: the next site may take a moment to load, and someone may be looking.
+    document.title = "Loading";
+    document.body.textContent = "";
+    location.replace(EXIT_URL); // replace, so Back does not come back here
+  }
+
+  function forgetOnServer(sender) {
+    // A beacon outlives the page; it can only POST, hence /forget. keepalive fetch where beacons are missing.
+    var url = API + "/api/chat/" + encodeURIComponent(sender) + "/forget";
+    if (navigator.sendBeacon && navigator.sendBeacon(url)) return;
+    fetch(url, { method: "POST", keepalive: true, mode: "no-cors", credentials: "omit" }).catch(function () {});
+  }
+
+  function onKey(event) {
+    // As GOV.UK's "Exit this page": the same key three times within a few seconds; any other key resets.
+    if (event.key !== "Shift" && event.key !== "Escape") { presses.count = 0; return; }
+    if (event.repeat) return;
+    if (presses.key !== event.key) presses.count = 0;
+    presses.key = event.key;
+    presses.count += 1;
+    clearTimeout(presses.timer);
+    presses.timer = setTimeout(function () { presses.count = 0; announcer.textContent = ""; }, EXIT_WINDOW_MS);
+    if (presses.count >= EXIT_PRESSES) { quickExit(); return; }
+    if (event.key === "Escape" && state.open) setOpen(false, true);
+    var left = EXIT_PRESSES - presses.count;
+    announcer.textContent = event.key + ": press " + left + " more time" + (left > 1 ? "s" : "") + " to leave this site.";
+  }
+
+  launcher.addEventListener("click", function () { setOpen(true, true); });
+  closeButton.addEventListener("click", function () { setOpen(false, true); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim()) { input.focus(); return; }
+    input.value = "";
+    state.draft = "";
+    send(text);
+  });
+  input.addEventListener("input", function () { state.draft = input.value; save(); });
+  document.addEventListener("keydown", onKey, true);
+  // Any element of the host page marked data-hpcc-exit (the page's own "Leave this site") does the same.
+  document.addEventListener("click", function (event) {
+    var target = event.target && event.target.closest ? event.target.closest("[data-hpcc-exit]") : null;
+    if (target) { event.preventDefault(); quickExit(); }
+  });
+  // Coming back through the back/forward cache after a quick exit in another page of the tab: show nothing old.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && !load()) { state = fresh(); renderLog(); renderReplies(); setOpen(false, false); }
+  });
+
+  renderLog();
+  renderReplies();
+  input.value = state.draft || "";
+  setOpen(!!state.open, false);
+  document.body.appendChild(host);
+  pump(); // a message still queued when the page was reloaded goes now (the server drops it if it was a repeat)
+})();

@@ -1,0 +1,1 @@
+"""Code that runs inside the Rasa server (.venv-rasa): stdlib and Rasa only, never `bot`."""

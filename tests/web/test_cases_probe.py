@@ -1,0 +1,72 @@
+"""End to end through /api/chat: a victim gets their status; strangers guessing references learn nothing."""
+
+import json
+import random
+import sqlite3
+import uuid
+
+import pytest
+
+from bot.services.cases import STATUSES
+from bot.services.cases_demo import DEMO_CSV
+from bot.services.cases_import import COLUMNS, parse_export
+
+pytestmark = pytest.mark.stack
+
+DEMO_ROWS, _ = parse_export(",".join(COLUMNS) + "\n" + DEMO_CSV)
+VICTIM = next(row for row in DEMO_ROWS if row.reference == "41/10234/26")  # Smith, AL1 3AB; the probes avoid it
+SECRETS = {
+    text for row in DEMO_ROWS for text in (row.offence, row.status_detail, row.officer_name, row.officer_contact)
+}
+SECRETS = {text for text in SECRETS | set(STATUSES.values()) if text}
+
+
+def _texts(replies):
+    return " ".join(str(reply.get("text") or "") for reply in replies)
+
+
+def _check_case(stack, sender, reference, surname, postcode):
+    replies = []
+    for message in ("any update on my case?", reference, surname, postcode):
+        replies += stack.chat(sender, message)
+    return replies
+
+
+def test_a_victim_reads_their_status_and_the_details_are_forgotten(stack):
+    sender = str(uuid.uuid4())
+    replies = _check_case(stack, sender, "41 10234 2026", "smith", "al1 3ab")
+    text = _texts(replies)
+    assert VICTIM.offence in text
+    assert STATUSES[VICTIM.status] in text
+    assert VICTIM.officer_name in text
+    assert "Beacon" in text and "0300 011 5555" in text
+    assert "anything else" in text
+
+    with sqlite3.connect(stack.settings.var_dir / "bot.db") as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id", (sender,)
+        ).fetchall()
+    last = {}
+    for (data,) in rows:
+        event = json.loads(data)
+        last[event["name"]] = event["value"]
+    for slot in ("case_reference", "case_surname", "case_postcode"):
+        assert last.get(slot, "missing") is None, slot
+
+
+def test_fifty_random_references_and_wrong_surnames_learn_nothing(stack):
+    rng = random.Random(50)
+    others = [row.reference for row in DEMO_ROWS if row.reference != VICTIM.reference]
+    for probe in range(50):
+        if probe % 2:
+            reference = rng.choice(others)
+        else:
+            reference = f"41/{rng.randint(100, 99999):05d}/{rng.randint(15, 26)}"
+        surname = rng.choice(["Jones", "Taylor", "Brown", "Williams", "Wilson", "Khan", "Smyth"])
+        replies = _check_case(stack, str(uuid.uuid4()), reference, surname, "SG1 1AA")
+        text = _texts(replies)
+        assert replies, "the assistant said nothing"
+        leaked = [secret for secret in SECRETS if secret in text]
+        assert not leaked, (reference, leaked)
+        assert "those details match" not in text
+        assert "couldn't find a case" in text or "can't check case details" in text

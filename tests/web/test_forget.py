@@ -1,0 +1,144 @@
+import asyncio
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+SENDER = str(uuid.uuid4())
+OTHER = str(uuid.uuid4())
+
+
+async def _make_events(engine, *senders: str) -> None:
+    # The shape of Rasa's SQL tracker store table (Rasa creates it; our migrations never do).
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL,"
+                " type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255),"
+                " action_name VARCHAR(255), data TEXT)"
+            )
+        )
+        for number, sender in enumerate(senders):
+            await conn.execute(
+                text("INSERT INTO events (id, sender_id, type_name, data) VALUES (:id, :sender, 'user', '{}')"),
+                {"id": number + 1, "sender": sender},
+            )
+
+
+async def _senders(engine) -> list[str]:
+    async with engine.connect() as conn:
+        return sorted(row[0] for row in await conn.execute(text("SELECT sender_id FROM events")))
+
+
+@pytest.mark.parametrize(("method", "path"), [("DELETE", "/api/chat/{}"), ("POST", "/api/chat/{}/forget")])
+async def test_forget_deletes_only_that_conversation(client, engine, method, path):
+    await _make_events(engine, SENDER, SENDER, OTHER)
+    response = await client.request(method, path.format(SENDER))
+    assert response.status == 204
+    assert await _senders(engine) == [OTHER]
+
+
+async def test_forget_accepts_any_spelling_of_the_uuid(client, engine):
+    await _make_events(engine, SENDER)
+    response = await client.delete(f"/api/chat/{SENDER.upper()}")
+    assert response.status == 204
+    assert await _senders(engine) == []
+
+
+async def test_forget_is_204_when_nothing_is_there(client, engine):
+    # Before Rasa ever ran, its table does not even exist.
+    assert (await client.delete(f"/api/chat/{SENDER}")).status == 204
+    await _make_events(engine, OTHER)
+    assert (await client.post(f"/api/chat/{SENDER}/forget")).status == 204
+    assert await _senders(engine) == [OTHER]
+
+
+async def test_forget_needs_a_uuid(client):
+    response = await client.delete("/api/chat/bob")
+    assert response.status == 400
+    assert (await response.json())["error"]["code"] == "invalid_sender"
+
+
+async def test_a_forgotten_conversation_cannot_start_again(client, fake_rasa):
+    fake, _ = fake_rasa
+    assert (await client.post("/api/chat", json={"sender": SENDER, "message": "hello"})).status == 200
+    assert (await client.delete(f"/api/chat/{SENDER}")).status == 204
+    response = await client.post("/api/chat", json={"sender": SENDER, "message": "hello again"})
+    assert response.status == 410
+    assert (await response.json())["error"]["code"] == "conversation_ended"
+    assert [body["message"] for body in fake.received] == ["hello"]
+
+
+async def test_forgotten_while_rasa_answers_deletes_what_rasa_saved(client, engine, fake_rasa, monkeypatch):
+    from bot.web import chat
+
+    await _make_events(engine, OTHER)
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_relay(app, sender, message):
+        started.set()
+        await release.wait()
+        async with engine.begin() as conn:  # what Rasa does when it finishes: saves the tracker's events
+            insert = text("INSERT INTO events (id, sender_id, type_name) VALUES (99, :s, 'user')")
+            await conn.execute(insert, {"s": sender})
+        return [{"recipient_id": sender, "text": "late"}]
+
+    monkeypatch.setattr(chat, "relay", slow_relay)
+    pending = asyncio.ensure_future(client.post("/api/chat", json={"sender": SENDER, "message": "hi"}))
+    await started.wait()
+    assert (await client.delete(f"/api/chat/{SENDER}")).status == 204
+    release.set()
+    response = await pending
+    assert response.status == 410
+    assert await _senders(engine) == [OTHER]
+
+
+async def test_forget_is_rate_limited_apart_from_chat(client):
+    # The client fixture allows 5 a minute per sender: a resident who used up the chat limit can still leave.
+    for _ in range(5):
+        await client.post("/api/chat", json={"sender": SENDER, "message": "hi"})
+    assert (await client.post("/api/chat", json={"sender": SENDER, "message": "hi"})).status == 429
+    statuses = [(await client.delete(f"/api/chat/{SENDER}")).status for _ in range(6)]
+    assert statuses == [204] * 5 + [429]
+
+
+async def test_forget_cors_for_configured_origins_only(client):
+    allowed = await client.options(
+        f"/api/chat/{SENDER}", headers={"Origin": "https://site.example", "Access-Control-Request-Method": "DELETE"}
+    )
+    assert allowed.status == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://site.example"
+    assert "DELETE" in allowed.headers["Access-Control-Allow-Methods"]
+    beacon = await client.post(f"/api/chat/{SENDER}/forget", headers={"Origin": "https://site.example"})
+    assert beacon.headers["Access-Control-Allow-Origin"] == "https://site.example"
+    other = await client.delete(f"/api/chat/{SENDER}", headers={"Origin": "https://evil.example"})
+    assert other.status == 204
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+async def test_a_retried_message_reaches_rasa_once(client, fake_rasa):
+    fake, _ = fake_rasa
+    body = {"sender": SENDER, "message": "hello", "message_id": "m-1"}
+    first = await client.post("/api/chat", json=body)
+    again = await client.post("/api/chat", json=body)
+    assert await first.json() == await again.json() == [{"recipient_id": SENDER, "text": "echo: hello"}]
+    assert len(fake.received) == 1
+    await client.post("/api/chat", json={**body, "message_id": "m-2"})
+    assert len(fake.received) == 2
+
+
+async def test_a_failed_message_can_be_retried(client, fake_rasa):
+    fake, _ = fake_rasa
+    fake.status = 500
+    body = {"sender": SENDER, "message": "hello", "message_id": "m-1"}
+    assert (await client.post("/api/chat", json=body)).status == 502
+    fake.status = 200
+    assert (await client.post("/api/chat", json=body)).status == 200
+    assert len(fake.received) == 2
+
+
+@pytest.mark.parametrize("message_id", ["", "x" * 65, "a b", 7, "é"])
+async def test_message_id_is_checked(client, message_id):
+    response = await client.post("/api/chat", json={"sender": SENDER, "message": "hi", "message_id": message_id})
+    assert response.status == 400
+    assert (await response.json())["error"]["code"] == "invalid_message_id"

@@ -6,13 +6,9 @@ Error reasons never repeat a surname or postcode, so the report is safe to print
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
@@ -26,6 +22,13 @@ from bot.services.cases import (
     normalise_reference,
     normalise_surname,
     verify_details,
+)
+from bot.services.csv_import import (
+    ImportReport,
+    RowError,
+    existing_by_reference,
+    parse_date,
+    parse_rows,
 )
 
 COLUMNS = (
@@ -41,17 +44,11 @@ COLUMNS = (
     "updated_on",
 )
 _MAX_LENGTHS = {"offence": 200, "status_detail": 2000, "officer_name": 120, "officer_contact": 300}
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # ISO, or the UK day-first form spreadsheets save
 _REFERENCE_REASONS = {
     "format": "reference is not in the form 41/12345/24",
     "force": "reference has force code {code}, not Hertfordshire's 41",
     "year": "reference has a year in the future or before 2000",
 }
-_LOOKUP_CHUNK = 500  # references per IN (...) query, well under every database's parameter limit
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a case export at all; nothing was imported."""
 
 
 @dataclass(frozen=True)
@@ -71,44 +68,11 @@ class CaseRow:
     updated_on: date
 
 
-@dataclass(frozen=True)
-class RowError:
-    """A row that was not imported, with its line number in the file and why."""
-
-    line: int
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    """What an import did."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-
-def read_export(path: Path) -> str:
-    """The text of an export file, or ImportFileError when it cannot be read as UTF-8."""
-    try:
-        return path.read_bytes().decode("utf-8-sig")  # -sig: spreadsheets often start with a byte-order mark
-    except OSError as exc:
-        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(f"{path} is not UTF-8 text (byte {exc.start})") from exc
-
-
 def _date(value: str, name: str, today: date) -> date:
-    for fmt in _DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-        if parsed > today:
-            raise ValueError(f"{name} is in the future")
-        return parsed
-    raise ValueError(f"{name} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    parsed = parse_date(value, name)
+    if parsed > today:
+        raise ValueError(f"{name} is in the future")
+    return parsed
 
 
 def _status(value: str) -> str:
@@ -159,44 +123,7 @@ def _parse_row(line: int, record: dict[str, str], today: date) -> CaseRow:
 def parse_export(text: str, *, today: date | None = None) -> tuple[list[CaseRow], list[RowError]]:
     """Valid rows and per-line errors of an export; ImportFileError if the header is not ours."""
     today = today or utcnow().date()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        raise ImportFileError(f"the header lacks the column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
-    reader.fieldnames = header
-    rows: list[CaseRow] = []
-    errors: list[RowError] = []
-    first_line: dict[str, int] = {}
-    try:
-        for record in reader:
-            values = [value for value in record.values() if isinstance(value, str)]
-            # line_num is where the row ends; a quoted field may span lines, so count back to where it starts.
-            start = reader.line_num - sum(value.count("\n") for value in values)
-            if not any(value.strip() for value in values):
-                continue  # a row of empty cells is not an error
-            try:
-                row = _parse_row(start, record, today)
-            except ValueError as exc:
-                errors.append(RowError(start, str(exc)))
-                continue
-            if row.reference in first_line:
-                errors.append(RowError(start, f"reference repeats line {first_line[row.reference]}"))
-                continue
-            first_line[row.reference] = start
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(f"line {reader.line_num}: the file is not valid CSV ({exc})") from exc
-    return rows, errors
-
-
-async def _existing(session: AsyncSession, references: list[str]) -> dict[str, Case]:
-    found: dict[str, Case] = {}
-    for start in range(0, len(references), _LOOKUP_CHUNK):
-        chunk = references[start : start + _LOOKUP_CHUNK]
-        for case in (await session.scalars(select(Case).where(Case.reference.in_(chunk)))).all():
-            found[case.reference] = case
-    return found
+    return parse_rows(text, COLUMNS, lambda line, record: _parse_row(line, record, today))
 
 
 def _timeline_entry(row: CaseRow, case_id: int | None = None) -> CaseUpdate:
@@ -243,7 +170,7 @@ async def import_cases(
     """
     rows, errors = parse_export(text, today=today)
     report = ImportReport(errors=errors)
-    existing = await _existing(session, [row.reference for row in rows])
+    existing = await existing_by_reference(session, Case, [row.reference for row in rows])
     for row in rows:
         await _apply(session, row, existing.get(row.reference), report)
     await session.flush()

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from bot.db.models import AuditEntry, Case, CaseUpdate
 from bot.services import cases
 from bot.services.cases_demo import load_demo_cases
-from bot.services.cases_import import COLUMNS, ImportFileError, import_cases, parse_export, read_export
+from bot.services.cases_import import COLUMNS, import_cases, parse_export
+from bot.services.csv_import import ImportFileError, read_export
 
 TODAY = date(2026, 11, 21)
 HEADER = ",".join(COLUMNS)

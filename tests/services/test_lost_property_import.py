@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import AuditEntry, FoundItem
+from bot.services.csv_import import ImportFileError
 from bot.services.lost_property import LostQuery, search
 from bot.services.lost_property_demo import load_demo_found_items
-from bot.services.lost_property_import import COLUMNS, ImportFileError, import_found_items, parse_export
+from bot.services.lost_property_import import COLUMNS, import_found_items, parse_export
 from bot.settings import PROJECT_ROOT
 
 TODAY = date(2026, 11, 21)

@@ -13,7 +13,7 @@ import psutil
 from bench.measure import BotResult, exercise
 from bench.procs import kill_leftovers, run_timed
 from bot.settings import PROJECT_ROOT, Settings
-from bot.training import model_path, rasa_env
+from bot.training import model_path, rasa_env, train_command
 from tests.stack import start_stack
 
 # High enough that the per-sender and per-address limits never answer 429 during the load runs.
@@ -29,11 +29,7 @@ def train(models_dir: Path, cache_dir: Path, log_path: Path) -> tuple[Path, floa
     """Train our model from scratch into models_dir, as bot/training.py does but forced; returns (model, seconds)."""
     settings = settings_for(models_dir)
     target = model_path(settings)
-    command = [
-        str(settings.rasa_bin), "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-        "--out", str(models_dir), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
-    ]  # fmt: skip
+    command = [*train_command(settings, target), "--force"]
     env = {**rasa_env(settings), "RASA_CACHE_DIRECTORY": str(cache_dir)}  # no cache hits from earlier trainings
     return target, run_timed(command, cwd=PROJECT_ROOT, env=env, log_path=log_path)
 

@@ -54,18 +54,22 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def train_command(settings: Settings, target: Path) -> list[str]:
+    """The `rasa train` command that writes the model to target (run it from the project root)."""
+    return [
+        str(settings.rasa_bin), "train",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--out", str(target.parent), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+
+
 def train(settings: Settings, *, force: bool = False) -> tuple[Path, bool]:
     """Train unless a model with the current fingerprint exists; returns (model, trained)."""
     target = model_path(settings)
     if target.exists() and not force:
         return target, False
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(settings.rasa_bin), "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-        "--out", str(settings.models_dir), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-    ]  # fmt: skip
-    subprocess.run(command, cwd=settings.project_root, env=rasa_env(settings), check=True)
+    subprocess.run(train_command(settings, target), cwd=settings.project_root, env=rasa_env(settings), check=True)
     for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
         if old != target:
             old.unlink()  # stale models only take disk space; the fingerprint names the right one

@@ -76,7 +76,7 @@ conversation-tests: train
 test: lint validate pytest conversation-tests
 	@echo "make test: all checks passed"
 
-bench: demo-data train
+bench: train  # the bench makes its own throwaway databases
 	$(VENV)/bin/python -m bench
 
 clean:

@@ -1,22 +1,55 @@
 """Attempt limits for checks of a reference and a secret typed in the chat, shared by every status check.
 
-The limits, the window and the lock arithmetic are Track My Crime's (bot.services.cases), so a complaint
-status check is protected exactly like a case status check; each topic keeps its attempts in its own table
-of the same shape (pseudonymous keys only).
+A case status check (Track My Crime) and a complaint status check are protected alike: each topic keeps
+its attempts in its own table of the same shape (pseudonymous keys only).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Union
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal, Union
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CaseVerificationAttempt, ComplaintLookupAttempt
-from bot.services.cases import ATTEMPT_RETENTION, CONVERSATION_LIMIT, LOCKOUT, REFERENCE_LIMIT, WINDOW, Lock, lock_end
+
+CONVERSATION_LIMIT = 3  # failed verifications in one conversation within WINDOW
+REFERENCE_LIMIT = 5  # failed verifications against one reference, from any conversation, within WINDOW
+WINDOW = timedelta(hours=1)
+LOCKOUT = timedelta(hours=1)
+ATTEMPT_RETENTION = timedelta(days=1)  # attempts are only kept to enforce the limits
 
 AttemptModel = Union[type[CaseVerificationAttempt], type[ComplaintLookupAttempt]]  # noqa: UP007 (a runtime alias)
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Further attempts are refused until `until` because `limit` ("conversation" or "reference") was hit."""
+
+    limit: Literal["conversation", "reference"]
+    until: datetime
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def lock_end(failures: Sequence[datetime], *, limit: int, now: datetime) -> datetime | None:
+    """When the lock earned by these failure times ends, or None if there is none now.
+
+    A lock starts at the failure that makes `limit` failures within WINDOW and lasts LOCKOUT from then.
+    """
+    ordered = sorted(_aware(moment) for moment in failures)
+    ends = [
+        ordered[index] + LOCKOUT
+        for index in range(limit - 1, len(ordered))
+        if ordered[index] - ordered[index - limit + 1] <= WINDOW and ordered[index] + LOCKOUT > now
+    ]
+    return max(ends, default=None)
 
 
 async def _failures(session: AsyncSession, model: AttemptModel, column: str, key: str, now: datetime) -> list[datetime]:

@@ -9,28 +9,21 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import cache
 from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.base import utcnow
 from bot.db.models import Case, CaseVerificationAttempt
-from bot.services import audit
+from bot.services import attempt_limits, audit
 
 FORCE_CODE = "41"  # Hertfordshire Constabulary's force code, the first part of every reference
-CONVERSATION_LIMIT = 3  # failed verifications in one conversation within WINDOW
-REFERENCE_LIMIT = 5  # failed verifications against one reference, from any conversation, within WINDOW
-WINDOW = timedelta(hours=1)
-LOCKOUT = timedelta(hours=1)
-ATTEMPT_RETENTION = timedelta(days=1)  # attempts are only kept to enforce the limits
 
 # Plain English for each status code of the records system's export.
 STATUSES: dict[str, str] = {
@@ -167,66 +160,12 @@ class CaseStatus:
 
 
 @dataclass(frozen=True)
-class Lock:
-    """Further attempts are refused until `until` because `limit` ("conversation" or "reference") was hit."""
-
-    limit: Literal["conversation", "reference"]
-    until: datetime
-
-
-@dataclass(frozen=True)
 class Lookup:
     """The outcome of a status check: a match, no match (maybe now locked), or refused because locked."""
 
     outcome: Literal["match", "no_match", "locked"]
     case: CaseStatus | None = None
-    lock: Lock | None = None
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def lock_end(failures: Sequence[datetime], *, limit: int, now: datetime) -> datetime | None:
-    """When the lock earned by these failure times ends, or None if there is none now.
-
-    A lock starts at the failure that makes `limit` failures within WINDOW and lasts LOCKOUT from then.
-    """
-    ordered = sorted(_aware(moment) for moment in failures)
-    ends = [
-        ordered[index] + LOCKOUT
-        for index in range(limit - 1, len(ordered))
-        if ordered[index] - ordered[index - limit + 1] <= WINDOW and ordered[index] + LOCKOUT > now
-    ]
-    return max(ends, default=None)
-
-
-async def _failures(
-    session: AsyncSession, column: InstrumentedAttribute[str], key: str, now: datetime
-) -> list[datetime]:
-    query = select(CaseVerificationAttempt.at).where(
-        column == key,
-        CaseVerificationAttempt.succeeded.is_(False),
-        CaseVerificationAttempt.at > now - WINDOW - LOCKOUT,
-    )
-    return list((await session.scalars(query)).all())
-
-
-async def _current_lock(session: AsyncSession, conversation_key: str, reference_key: str, now: datetime) -> Lock | None:
-    by_conversation = lock_end(
-        await _failures(session, CaseVerificationAttempt.conversation_key, conversation_key, now),
-        limit=CONVERSATION_LIMIT,
-        now=now,
-    )
-    by_reference = lock_end(
-        await _failures(session, CaseVerificationAttempt.reference_key, reference_key, now),
-        limit=REFERENCE_LIMIT,
-        now=now,
-    )
-    locks = [Lock("conversation", by_conversation)] if by_conversation else []
-    locks += [Lock("reference", by_reference)] if by_reference else []
-    return max(locks, key=lambda lock: lock.until, default=None)
+    lock: attempt_limits.Lock | None = None
 
 
 def _keys(conversation_id: str, reference: str) -> tuple[str, str]:
@@ -235,13 +174,19 @@ def _keys(conversation_id: str, reference: str) -> tuple[str, str]:
 
 async def current_lock(
     session: AsyncSession, *, conversation_id: str, reference: str | None = None, now: datetime | None = None
-) -> Lock | None:
+) -> attempt_limits.Lock | None:
     """The lock that refuses this conversation (or this reference, when given) a check now, if any."""
     now = now or utcnow()
     normalised = normalise_reference(reference, today=now.date()) if reference else ""
     conversation_key, reference_key = _keys(conversation_id, normalised)
     # Without a reference only the conversation's own limit can apply; no attempt has an empty key.
-    return await _current_lock(session, conversation_key, reference_key if reference else "", now)
+    return await attempt_limits.current_lock(
+        session,
+        CaseVerificationAttempt,
+        conversation_key=conversation_key,
+        reference_key=reference_key if reference else "",
+        now=now,
+    )
 
 
 async def check_status(
@@ -261,8 +206,9 @@ async def check_status(
     reference = normalise_reference(reference, today=now.date())
     conversation_key, reference_key = _keys(conversation_id, reference)
     subject = {"actor": conversation_key, "subject": reference_key}
+    keys = {"conversation_key": conversation_key, "reference_key": reference_key}
 
-    lock = await _current_lock(session, conversation_key, reference_key, now)
+    lock = await attempt_limits.current_lock(session, CaseVerificationAttempt, now=now, **keys)
     if lock is not None:
         await audit.record(
             session, action="cases.lookup", details={"outcome": "locked", "limit": lock.limit}, **subject
@@ -275,19 +221,13 @@ async def check_status(
     verifier = case.verifier_hash if case is not None else await asyncio.to_thread(_decoy_hash)
     matched = await asyncio.to_thread(verify_details, verifier, surname, postcode) and case is not None
 
-    await session.execute(delete(CaseVerificationAttempt).where(CaseVerificationAttempt.at < now - ATTEMPT_RETENTION))
-    session.add(
-        CaseVerificationAttempt(
-            at=now, reference_key=reference_key, conversation_key=conversation_key, succeeded=matched
-        )
-    )
-    await session.flush()
+    await attempt_limits.record_attempt(session, CaseVerificationAttempt, succeeded=matched, now=now, **keys)
     outcome = "match" if matched else "no_match"
     await audit.record(session, action="cases.lookup", details={"outcome": outcome}, **subject)
     if case is not None and matched:
         return Lookup("match", case=CaseStatus.of(case))
 
-    lock = await _current_lock(session, conversation_key, reference_key, now)
+    lock = await attempt_limits.current_lock(session, CaseVerificationAttempt, now=now, **keys)
     if lock is not None:
         details = {"limit": lock.limit, "until": lock.until.isoformat()}
         await audit.record(session, action="cases.locked", details=details, **subject)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.base import utcnow
 from bot.db.models import Complaint, ComplaintLookupAttempt
 from bot.services import attempt_limits, audit
-from bot.services.cases import Lock
+from bot.services.attempt_limits import Lock
 from bot.services.complaints import PUBLIC_STATUS, REFERENCE_PREFIX, ComplaintError, normalise_email
 
 _REFERENCE = re.compile(r"(?<![A-Z0-9])" + REFERENCE_PREFIX + r"\s*[-/ ]?\s*(\d{4})\s*[-/ ]?\s*(\d{1,5})(?!\d)", re.I)

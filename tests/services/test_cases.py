@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Case, CaseVerificationAttempt
-from bot.services import cases
+from bot.services import attempt_limits, cases
 from bot.services.cases import CaseDetailError
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -139,24 +139,24 @@ def _minutes(*offsets):
 
 
 def test_fewer_failures_than_the_limit_lock_nothing():
-    assert cases.lock_end(_minutes(-30, -10), limit=3, now=NOW) is None
+    assert attempt_limits.lock_end(_minutes(-30, -10), limit=3, now=NOW) is None
 
 
 def test_the_failure_that_reaches_the_limit_locks_for_an_hour_from_then():
-    assert cases.lock_end(_minutes(-30, -20, -10), limit=3, now=NOW) == NOW + timedelta(minutes=50)
+    assert attempt_limits.lock_end(_minutes(-30, -20, -10), limit=3, now=NOW) == NOW + timedelta(minutes=50)
 
 
 def test_failures_spread_over_more_than_the_window_lock_nothing():
-    assert cases.lock_end(_minutes(-100, -40, -10), limit=3, now=NOW) is None
+    assert attempt_limits.lock_end(_minutes(-100, -40, -10), limit=3, now=NOW) is None
 
 
 def test_a_lock_ends_after_an_hour():
-    assert cases.lock_end(_minutes(-90, -80, -70), limit=3, now=NOW) is None
+    assert attempt_limits.lock_end(_minutes(-90, -80, -70), limit=3, now=NOW) is None
 
 
 def test_naive_times_from_sqlite_are_taken_as_utc():
     naive = [moment.replace(tzinfo=None) for moment in _minutes(-3, -2, -1)]
-    assert cases.lock_end(naive, limit=3, now=NOW) == NOW + timedelta(minutes=59)
+    assert attempt_limits.lock_end(naive, limit=3, now=NOW) == NOW + timedelta(minutes=59)
 
 
 # --- check_status on the database ------------------------------------------------------------------------------

@@ -110,14 +110,8 @@ class CaseUpdate(Base):
     case: Mapped[Case] = relationship(back_populates="updates")
 
 
-class CaseVerificationAttempt(Base):
-    """One completed check of a victim's details, kept only to enforce the attempt limits."""
-
-    __tablename__ = "case_verification_attempts"
-    __table_args__ = (
-        Index("ix_case_verification_attempts_reference_at", "reference_key", "at"),
-        Index("ix_case_verification_attempts_conversation_at", "conversation_key", "at"),
-    )
+class AttemptColumns:
+    """The columns of a table of status-check attempts (bot.services.attempt_limits reads them)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -125,6 +119,16 @@ class CaseVerificationAttempt(Base):
     reference_key: Mapped[str] = mapped_column(String(64))
     conversation_key: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(default=False)
+
+
+class CaseVerificationAttempt(AttemptColumns, Base):
+    """One completed check of a victim's details, kept only to enforce the attempt limits."""
+
+    __tablename__ = "case_verification_attempts"
+    __table_args__ = (
+        Index("ix_case_verification_attempts_reference_at", "reference_key", "at"),
+        Index("ix_case_verification_attempts_conversation_at", "conversation_key", "at"),
+    )
 
 
 LOST_REPORT_STATUSES = ("open", "matched", "returned", "closed")
@@ -295,7 +299,7 @@ class ComplaintCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ComplaintLookupAttempt(Base):
+class ComplaintLookupAttempt(AttemptColumns, Base):
     """One completed complaint status check, kept only to enforce the attempt limits."""
 
     __tablename__ = "complaint_lookup_attempts"
@@ -303,10 +307,3 @@ class ComplaintLookupAttempt(Base):
         Index("ix_complaint_lookup_attempts_reference_at", "reference_key", "at"),
         Index("ix_complaint_lookup_attempts_conversation_at", "conversation_key", "at"),
     )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # Pseudonyms (bot.services.audit.pseudonym), never the reference or the conversation id itself.
-    reference_key: Mapped[str] = mapped_column(String(64))
-    conversation_key: Mapped[str] = mapped_column(String(64))
-    succeeded: Mapped[bool] = mapped_column(default=False)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Literal, Union
+from typing import Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import CaseVerificationAttempt, ComplaintLookupAttempt
+from bot.db.models import AttemptColumns
 
 CONVERSATION_LIMIT = 3  # failed verifications in one conversation within WINDOW
 REFERENCE_LIMIT = 5  # failed verifications against one reference, from any conversation, within WINDOW
@@ -22,7 +22,8 @@ WINDOW = timedelta(hours=1)
 LOCKOUT = timedelta(hours=1)
 ATTEMPT_RETENTION = timedelta(days=1)  # attempts are only kept to enforce the limits
 
-AttemptModel = Union[type[CaseVerificationAttempt], type[ComplaintLookupAttempt]]  # noqa: UP007 (a runtime alias)
+# A mapped table with the attempt columns: CaseVerificationAttempt or ComplaintLookupAttempt.
+AttemptModel = type[AttemptColumns]
 
 
 @dataclass(frozen=True)

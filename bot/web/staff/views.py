@@ -9,7 +9,7 @@ from bot.db.engine import unit_of_work
 from bot.db.models import StaffUser
 from bot.services import audit
 from bot.web.keys import SESSIONS
-from bot.web.staff import login, lost_property
+from bot.web.staff import feedback, login, lost_property
 from bot.web.staff.auth import require_api_token, require_staff, staff_middleware
 from bot.web.staff.identity import current_staff
 from bot.web.staff.pages import render_staff
@@ -83,3 +83,4 @@ def register(app: web.Application) -> None:
     app.add_routes(login.routes)
     app.add_routes(routes)
     app.add_routes(lost_property.routes)  # issue 6: /staff/lost-property
+    app.add_routes(feedback.routes)  # /staff/feedback: answers to "Was this helpful?"

@@ -11,7 +11,7 @@ BOT := $(VENV)/bin/python -m bot
 # make test works on its own database and ports, so it can run beside `make run`.
 TEST_ENV := BOT_VAR_DIR=var/test DATABASE_URL= BOT_WEB_PORT=8100 BOT_RASA_PORT=5105 BOT_ACTIONS_PORT=5155
 
-.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests bench clean browsers
+.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers
 
 help:
 	@echo "make run    set up, migrate, load demo data, train if needed, start everything"
@@ -73,7 +73,10 @@ conversation-tests: train
 	rm -rf var/test && $(TEST_ENV) $(BOT) db upgrade && $(TEST_ENV) $(BOT) demo-data
 	$(TEST_ENV) $(BOT) test-conversations
 
-test: lint validate pytest conversation-tests
+nlu-tests: train
+	$(TEST_ENV) $(BOT) test-nlu
+
+test: lint validate pytest conversation-tests nlu-tests
 	@echo "make test: all checks passed"
 
 bench: train  # the bench makes its own throwaway databases

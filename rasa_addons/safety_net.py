@@ -22,7 +22,10 @@ _PERSON = (
     r"partner|friend|brother|sister|nan|nana|gran|grandma|grandad|grandmother|grandfather|"
     r"grandson|granddaughter|niece|nephew|teenager|teen|mother|father|relative)"
 )
-_WEAPON = r"(?:knife|knives|gun|guns|machete|blade|firearm|shotgun|rifle|pistol|weapon|axe|crossbow|baseball bat)"
+_WEAPON = (
+    r"(?:knife|knives|gun|guns|machete|blade|firearm|shotgun|rifle|pistol|weapon|axe|crossbow|baseball bat|"
+    r"crowbar)"
+)
 # Who might be inside a home uninvited (not "my son is in the garden").
 _INTRUDER = (
     r"(?:someone|somebody|some one|a man|a woman|a guy|men|people|a gang|an intruder|intruders?|"
@@ -37,7 +40,8 @@ _IS = r"(?:\bis|\bare|\bkeeps|\bhas been|\bhave been|(?<=\w)s|(?<=\w)re)"
 _VICTIM = r"(?:me|her|him|them|us|someone|somebody|a (?:man|woman|boy|girl|child|kid|lad|person)|my \w+)"
 _VIOLENT_ING = (
     r"(?:attacking|hitting|beating|punching|kicking|stabbing|strangling|choking|raping|hurting|"
-    r"assaulting|battering|slapping|throttling|shooting|dragging|kidnapping|abducting|grabbing)"
+    r"assaulting|battering|slapping|throttling|shooting|dragging|kidnapping|abducting|grabbing|mugging|robbing|"
+    r"burgling)"
 )
 _PURSUIT_ING = r"(?:following|chasing|stalking|threatening)"
 
@@ -48,10 +52,16 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:kill|killing|hurt|hurting|harm|harming|hang|hanging) my ?self\b",
         r"\b(?:end|ending|take|taking) my (?:own )?life\b",
         r"\bsuicid(?:e|al)\b",
-        r"\b(?:want|going|gonna|about) to die\b",
+        r"\b(?:want|going|gonna|about) to die\b|\b(?:dont|do not) want to (?:be alive|live)\b",
+        r"\b(?:going to|gonna|about to|threatening to|says (?:she|he)s going to|wants to) "
+        r"(?:jump|hurt (?:her|him|my|them)"
+        r"sel(?:f|ves)|kill (?:her|him|them)sel(?:f|ves))\b",
+        r"\b(?:take|taking|swallow|swallowing|swallowed|taken) (?:all )?(?:of )?(?:my |the |his |her )?"
+        r"(?:tablets|pills)\b",
         r"\b(?:taken|took|had) an overdose\b|\boverdos(?:ed|ing)\b",
         # Medical danger.
-        r"\bnot breathing\b|\bstopped breathing\b|\bunconscious\b|\bbleeding (?:badly|a lot|heavily|out)\b",
+        r"\b(?:not|isnt|is not|arent|stopped) breathing\b|\bcant breathe\b|\bdrowning\b|\bunconscious\b|"
+        r"\bbleeding (?:badly|a lot|heavily|out)\b",
         r"\b(?:need|call|send|get) (?:me )?(?:an |the )?ambulance\b",
         r"\bcollapsed\b|\bunresponsive\b|\b(?:isnt|is not|not) (?:moving|responding)\b|\b(?:wont|will not|cant) wake\b",
         r"\bscreaming for help\b|\bpetrol bombs?\b|\bmolotov\b",
@@ -63,6 +73,7 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:scared|afraid|terrified|fear|fearing) for (?:my|her|his|their|our) (?:life|lives|safety)\b",
         r"\b(?:its|it is|this is) an? (?:emergency|emergancy|emergeny)\b",
         r"\b(?:send|need) (?:the )?(?:police|someone|help|officers?) (?:now|quick|quickly|urgently|asap|right now)\b",
+        r"\b(?:call|get|send) (?:the )?police\b(?: \w+){0,4} (?:now|quick|quickly|asap|urgently)\b",
         r"\bplease (?:help|hurry|come)\b.*\b(?:now|quick|hurry)\b",
         r"\b(?:hes|shes|theyre|he is|she is|they are|my ex is|my exs) (?:here|outside|at (?:my|the) "
         r"(?:door|window|house)|back) (?:now|again|right now)\b",
@@ -79,13 +90,15 @@ NOW: tuple[re.Pattern[str], ...] = tuple(
         r"somebody is|a (?:man|woman|girl|boy|child|lad) is) being (?:attacked|beaten|hit|stabbed|raped|"
         r"assaulted|followed|chased|stalked|robbed|mugged|kidnapped|abducted|threatened|held|strangled|"
         r"choked|shot)\b",
-        r"\b(?:beating|beaten) (?:me |her |him |them |someone |somebody )?up\b",
+        # "got beaten up" alone is usually a past assault (a hate crime last week): left to the classifier.
+        r"\bbeating (?:me |her |him |them |someone |somebody |us )?up\b|\b(?:is|are|being) beaten up\b",
         # Threats to life.
         r"\bthreat(?:en|ened|ening|ens)? to (?:kill|stab|shoot|hurt|harm|burn|murder)\b",
         r"\b(?:going|gonna|trying|about|says hell|says shell|said hed|said he would) to "
         r"(?:kill|stab|shoot|murder|hurt) (?:me|her|him|us|them|my|someone|the (?:baby|kids|children))\b",
-        r"\btrying to (?:drag|grab|snatch|take) (?:a |the |my )?(?:girl|boy|child|kid|baby|woman|man|me|her|him)\b",
-        r"\b(?:hell|shell|theyll|he will|she will|they will) kill (?:me|her|him|us|them)\b",
+        rf"\b(?:trying to|just) (?:drag|grab|snatch|take|kidnap|abduct|grabbed|snatched|took|dragged) "
+        rf"(?:a |the |my )?(?:little |young |small )?(?:{_PERSON}|kid|woman|man|me|her|him)\b",
+        r"\b(?:hell|shell|theyll|he will|she will|they will) (?:kill|shoot|stab) (?:me|her|him|us|them)\b",
         # Weapons.
         rf"\b(?:has|have|got|with|waving|pointing|holding|carrying|pulled|pulled out|brandishing) "
         rf"(?:a |an |his |her |their )?{_WEAPON}s?\b",
@@ -95,10 +108,13 @@ NOW: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:breaking|kicking|smashing|bashing|forcing) (?:in|into|down|(?:my|the|our) (?:front |back )?"
         r"(?:door|window))\b",
         r"\btrying to (?:get|break|climb|force (?:their|his|her) way|kick the door|smash) (?:in|into|down|through)\b",
-        r"\b(?:theres|there is) (?:someone|somebody|a man|people) (?:downstairs|upstairs|in the house)\b",
+        r"\b(?:trying to|going to|about to) (?:kick|smash|break|force|bash) (?:my|the|our) (?:front |back )?"
+        r"(?:door|window)s? (?:in|down|open)\b",
+        r"\b(?:theres|there is) (?:someone|somebody|a man|people|a burglar|an intruder|a stranger) "
+        r"(?:downstairs|upstairs|in the house|in the garden)\b",
         r"\bbanging on (?:my|the|our) (?:front |back )?(?:door|window)s?\b",
         rf"\b{_INTRUDER}(?: ?{_IS})? (?:in|inside|downstairs in|upstairs in) (?:my|our|the) "
-        rf"(?:house|home|flat|room|bedroom|kitchen|shed|garage|loft)\b",
+        rf"(?:house|home|flat|room|bedroom|kitchen|shed|garage|loft|garden|back garden|yard)\b",
         r"\b(?:theres|there is) (?:a |an )?(?:intruder|burglar|stranger) (?:in|inside)\b",
         # Fire.
         r"\b(?:is|are|s) on fire\b|\b(?:theres|there is) (?:a )?fire\b|\bset (?:fire|light) to\b",
@@ -115,10 +131,38 @@ NOW: tuple[re.Pattern[str], ...] = tuple(
         rf"\b{_SUBJECT}(?: ?{_IS}| got) (?:badly |seriously |really )?(?:hurt|injured)\b",
         r"\b(?:kidnapped|abducted|hostage)\b|\bbeing dragged\b",
         r"\b(?:people|someone|somebody|kids|children|he|she|they)(?: is| are|s)? trapped\b",
-        r"\bsmoke (?:coming|pouring|everywhere)\b|\bsmell (?:of )?(?:smoke|burning|gas)\b",
+        r"\b(?:filling|filled|full) (?:up )?(?:with|of) smoke\b|\bsmoke (?:coming|pouring|everywhere)\b|"
+        r"\bsmell (?:of )?(?:smoke|burning|gas)\b",
         r"\bran (?:someone|somebody|a \w+|him|her) over\b",
         r"\b(?:wont|will not|isnt|is not) let(?:ting)? (?:me|us|her|him) (?:leave|out|go)\b",
         r"\blocked (?:me|us|her|him) in\b",
+        # Someone hurt on the road, a dangerous driver now.
+        r"\b(?:been |just been |got |just got )?(?:hit|knocked (?:down|over)) by a (?:car|van|bus|lorry|vehicle)\b",
+        r"\blying (?:in|on) the (?:road|street|pavement|ground)\b",
+        r"\bwrong (?:side|way) (?:of|on|down|up) the (?:motorway|road|dual carriageway|[am]\d+)\b",
+        r"\bdrunk\b.*\b(?:just )?(?:got|getting) (?:in|into) (?:his|her|their|a|the) (?:car|van|lorry)\b",
+        r"\b(?:been|keeps|kept) (?:following|chasing) (?:me|us)\b",
+        r"\b(?:theres|there has|there have) been an? (?:shooting|stabbing|explosion)\b",
+        r"\bexposing (?:him|her)self\b",
+        r"\b(?:robbing|burgling|breaking into|raiding) (?:the|a|my|our) \w+ (?:right now|now|as we speak)\b",
+        r"\bcant get out\b.*\blocked\b|\blocked\b.*\bcant get out\b",
+        rf"\b(?:{_PERSON}s?|\d+ ?(?:year|yr) old) (?:has|have) been gone (?:since|for|all)\b",
+        # Hiding from someone: the person is in danger where they are.
+        r"\b(?:im|i am|were|we are|shes|she is|hes|he is) hiding(?:$|[.!,]| (?:in|from|under|behind|upstairs|"
+        r"downstairs|and)\b)",
+        # A crime that has just happened, the offender still near: police respond as to one in progress.
+        r"\bjust (?:been |got |was )?(?:mugged|robbed|attacked|assaulted|stabbed|beaten up|jumped)\b",
+        r"\b(?:theyre|they are|hes|he is|shes|she is) still (?:here|there|outside|nearby|around|in the \w+|running)\b",
+        # A drink- or drug-driver on the road now.
+        r"\b(?:drunk|drink|drugged|drug) driv(?:er|ing)\b.*\b(?:swerving|right now|now|on the (?:road|[am]\d+))\b",
+        r"\bswerving (?:all over|across|about|around)\b",
+        # A vulnerable person or child whose whereabouts nobody knows.
+        r"\b(?:no ?one|nobody) knows where (?:he|she|they) (?:is|are|has gone|went)\b",
+        r"\b(?:dementia|alzheimers|vulnerable|elderly)\b.*\b(?:wandered off|missing|disappeared|walked off)\b",
+        r"\b(?:wandered off|walked out) (?:from|of) (?:the |a |his |her )?(?:care home|hospital|ward|nursing home)\b",
+        # Violence against the door of someone's home while they are inside.
+        r"\b(?:smashed|smashing|kicked|kicking|broke|broken) (?:down |in )?(?:the|my|our) (?:front |back )?door\b.*"
+        r"\b(?:screaming|shouting|yelling) at (?:me|us)\b",
     )
 )
 
@@ -139,7 +183,7 @@ _PRESENT = re.compile(
 # without "!" is left to the classifier, as it usually means "what can you do?".
 _BARE_CRY = re.compile(
     r"\W*(?:(?:please )?help(?: me)?(?: please)? ?!+|help(?: help)+\W*|help me please\W*|please help me\W*|"
-    r"emergency\W*|emergancy\W*|sos\W*|999\W*|911\W*)"
+    r"emergency(?: please| now| help)?\W*|emergancy\W*|sos\W*|999\W*|911\W*)"
 )
 
 

@@ -1,11 +1,14 @@
-"""`test-conversations`: `rasa test` on tests/test_stories.yml with the real action server running."""
+"""Model tests: `test-conversations` (`rasa test` on tests/test_stories.yml with the real action server
+running) and `test-nlu` (`rasa test nlu` on the held-out examples in tests/nlu/, which training never sees)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 from bot import supervisor, training
 from bot.settings import Settings
@@ -18,6 +21,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--stories", default="tests/test_stories.yml")
     parser.set_defaults(handler=_test)
+    nlu = subparsers.add_parser(
+        "test-nlu", help="rasa test nlu on the held-out examples in tests/nlu/ and check the targets"
+    )
+    nlu.add_argument("--nlu", default="tests/nlu")
+    nlu.set_defaults(handler=_test_nlu)
+
+
+# What the model must reach on the held-out examples. Emergencies are never missed (the safety net is part
+# of the pipeline); out-of-scope questions are not answered with a confident wrong topic.
+NLU_TARGETS = {"macro_f1": 0.90, "out_of_scope_recall": 0.90, "emergency_recall": 1.0}
+
+
+def nlu_failures(report: dict, targets: dict[str, float] = NLU_TARGETS) -> list[str]:
+    """The targets a `rasa test nlu` intent report misses, as readable lines (empty: all met)."""
+    figures = {
+        "macro_f1": report.get("macro avg", {}).get("f1-score", 0.0),
+        "out_of_scope_recall": report.get("out_of_scope", {}).get("recall", 0.0),
+        "emergency_recall": report.get("emergency", {}).get("recall", 0.0),
+    }
+    return [f"{name} {figures[name]:.3f} < {target:.2f}" for name, target in targets.items() if figures[name] < target]
+
+
+def _test_nlu(args: argparse.Namespace, settings: Settings) -> int:
+    model = training.current_model(settings)
+    if not model.exists():
+        print(f"error: no model at {model}; run `python -m bot train` first", file=sys.stderr)
+        return 1
+    out = settings.var_dir / "nlu-tests"
+    command = [str(settings.rasa_bin), "test", "nlu", "--model", str(model), "--nlu", args.nlu, "--out", str(out)]
+    result = subprocess.run(command, cwd=settings.project_root, env=supervisor.child_env(settings))
+    if result.returncode != 0:
+        return result.returncode
+    report = json.loads(Path(out, "intent_report.json").read_text())
+    failures = nlu_failures(report)
+    for line in failures:
+        print(f"NLU target missed: {line} (see {out}/intent_errors.json)", file=sys.stderr)
+    macro = report.get("macro avg", {}).get("f1-score", 0.0)
+    print(f"held-out NLU: accuracy {report.get('accuracy', 0.0):.3f}, macro-F1 {macro:.3f}")
+    return 1 if failures else 0
 
 
 def _test(args: argparse.Namespace, settings: Settings) -> int:

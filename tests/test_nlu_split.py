@@ -1,0 +1,33 @@
+"""The held-out NLU examples (tests/nlu/) are a real test split: none of them is in the training data."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_INTENT = re.compile(r"^- intent: (\S+)\s*$")
+_EXAMPLE = re.compile(r"^\s+- (.+?)\s*$")
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")  # [text]{"entity": ...} or [text](entity)
+
+
+def examples(folder: Path) -> dict[str, str]:
+    """Every example in the Rasa NLU files of `folder`, normalised, mapped to its intent."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yml")):
+        intent = None
+        for line in path.read_text().splitlines():
+            if match := _INTENT.match(line):
+                intent = match.group(1)
+            elif intent and (match := _EXAMPLE.match(line)):
+                text = _ANNOTATION.sub(r"\1", match.group(1))
+                found[" ".join(text.lower().split())] = intent
+    return found
+
+
+def test_the_held_out_examples_cover_every_intent():
+    training, held_out = examples(ROOT / "data" / "nlu"), examples(ROOT / "tests" / "nlu")
+    assert set(held_out.values()) == set(training.values())
+
+
+def test_no_held_out_example_is_in_the_training_data():
+    training, held_out = examples(ROOT / "data" / "nlu"), examples(ROOT / "tests" / "nlu")
+    assert sorted(set(held_out) & set(training)) == []

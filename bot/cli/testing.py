@@ -44,9 +44,7 @@ def nlu_failures(report: dict, targets: dict[str, float] = NLU_TARGETS) -> list[
 
 
 def _test_nlu(args: argparse.Namespace, settings: Settings) -> int:
-    model = training.current_model(settings)
-    if not model.exists():
-        print(f"error: no model at {model}; run `python -m bot train` first", file=sys.stderr)
+    if (model := _trained_model(settings)) is None:
         return 1
     out = settings.var_dir / "nlu-tests"
     command = [str(settings.rasa_bin), "test", "nlu", "--model", str(model), "--nlu", args.nlu, "--out", str(out)]
@@ -62,10 +60,17 @@ def _test_nlu(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failures else 0
 
 
-def _test(args: argparse.Namespace, settings: Settings) -> int:
+def _trained_model(settings: Settings) -> Path | None:
+    """The current model, or None (with a message) if it has not been trained."""
     model = training.current_model(settings)
     if not model.exists():
         print(f"error: no model at {model}; run `python -m bot train` first", file=sys.stderr)
+        return None
+    return model
+
+
+def _test(args: argparse.Namespace, settings: Settings) -> int:
+    if (model := _trained_model(settings)) is None:
         return 1
     env = supervisor.child_env(settings)
     actions = next(s for s in supervisor.services(settings, model) if s.name == "actions")

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_INTENT = re.compile(r"^- intent: (\S+)\s*$")
+_SECTION = re.compile(r"^- (\w+): (\S+)\s*$")  # "- intent: greet"; also "- regex: postcode", not examples
 _EXAMPLE = re.compile(r"^\s+- (.+?)\s*$")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")  # [text]{"entity": ...} or [text](entity)
 
@@ -15,8 +15,8 @@ def examples(folder: Path) -> dict[str, str]:
     for path in sorted(folder.glob("*.yml")):
         intent = None
         for line in path.read_text().splitlines():
-            if match := _INTENT.match(line):
-                intent = match.group(1)
+            if match := _SECTION.match(line):
+                intent = match.group(2) if match.group(1) == "intent" else None
             elif intent and (match := _EXAMPLE.match(line)):
                 text = _ANNOTATION.sub(r"\1", match.group(1))
                 found[" ".join(text.lower().split())] = intent

@@ -1,4 +1,5 @@
-"""The regex features in data/nlu agree with the parsers in bot/services/cases.py on every case_detail example."""
+"""The regex features in data/nlu: the case-detail shapes agree with bot/services/cases.py on every case_detail
+example, and the places outside Hertfordshire never name a place inside it."""
 
 import re
 from pathlib import Path
@@ -10,6 +11,48 @@ from tests.test_nlu_split import examples, section_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 REGEXES = {name: re.compile(pattern) for name, pattern in section_examples(ROOT / "data/nlu/cases.yml", "regex")}
+OUTSIDE = [
+    re.compile(pattern)
+    for name, pattern in section_examples(ROOT / "data/nlu/out_of_scope.yml", "regex")
+    if name == "outside_hertfordshire"
+]
+# Hertfordshire's districts and main towns (shared/seeds name several; the rest are its well-known towns).
+HERTS_PLACES = [
+    "hertfordshire",
+    "herts",
+    "watford",
+    "st albans",
+    "stevenage",
+    "hemel hempstead",
+    "hatfield",
+    "welwyn garden city",
+    "welwyn hatfield",
+    "hitchin",
+    "letchworth",
+    "baldock",
+    "royston",
+    "bishops stortford",
+    "hertford",
+    "ware",
+    "cheshunt",
+    "hoddesdon",
+    "broxbourne",
+    "dacorum",
+    "berkhamsted",
+    "tring",
+    "harpenden",
+    "borehamwood",
+    "bushey",
+    "rickmansworth",
+    "potters bar",
+    "radlett",
+    "sawbridgeworth",
+    "buntingford",
+    "three rivers",
+    "hertsmere",
+    "east herts",
+    "north herts",
+]
 CASE_DETAILS = sorted(text for text, intent in examples(ROOT / "data" / "nlu").items() if intent == "case_detail")
 
 
@@ -27,3 +70,33 @@ def test_the_features_fire_on_some_examples_and_not_on_a_surname():
     assert REGEXES["crime_reference"].search("my crime number is 41 10987 26")
     assert REGEXES["postcode"].search("postcode al10 9ab")
     assert not any(pattern.search("smith") for pattern in REGEXES.values())
+
+
+def outside(text: str) -> bool:
+    """Whether the outside_hertfordshire feature fires on the text."""
+    return any(pattern.search(text) for pattern in OUTSIDE)
+
+
+@pytest.mark.parametrize("place", HERTS_PLACES)
+def test_no_hertfordshire_place_reads_as_outside_the_county(place):
+    assert not outside(f"i live in {place}")
+    assert not outside(f"{place.title()} police station")
+
+
+@pytest.mark.parametrize(
+    "text", ["i live in York", "MY CAR WAS STOLEN IN LONDON", "how do i contact the met police", "police scotland"]
+)
+def test_places_and_forces_outside_the_county_fire_in_any_case(text):
+    assert outside(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["is a real person reading this", "i met him at the station", "we live in the county", "Preston", "Lincoln"]
+)
+def test_ordinary_words_and_surnames_do_not_fire(text):
+    assert not outside(text)
+
+
+def test_only_other_force_area_and_out_of_scope_examples_name_a_place_outside_the_county():
+    fired = {intent for text, intent in examples(ROOT / "data" / "nlu").items() if outside(text)}
+    assert fired == {"other_force_area", "out_of_scope"}

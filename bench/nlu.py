@@ -128,11 +128,11 @@ def predict_diet(model: Path, texts: Sequence[str]) -> tuple[list[str], list[boo
     predicted, fell_back = [], []
     for result in asyncio.run(parse_all()):
         name = result["intent"]["name"]
+        fell_back.append(name == FALLBACK)
         if name == FALLBACK:
             ranking = [r["name"] for r in result.get("intent_ranking", []) if r["name"] != FALLBACK]
             name = ranking[0] if ranking else FALLBACK
         predicted.append(name)
-        fell_back.append(result["intent"]["name"] == FALLBACK)
     return predicted, fell_back
 
 

@@ -89,8 +89,9 @@ class FormValidation(FormValidationAction, ABC):
     ) -> dict[str, Any]:
         """Empty the slot so it is asked again: explain the first failure, then give the form's help."""
         number, remembered = self.FAILURES.count(tracker, slot) if self.FAILURES else (1, None)
-        for again in [response or self.INVALID[slot]] if number < 2 else self.help_after_failures(slot):
-            dispatcher.utter_message(response=again)
+        said = [response or self.INVALID[slot]] if number < 2 else self.help_after_failures(slot)
+        for message in said:
+            dispatcher.utter_message(response=message)
         return {slot: None, **({self.FAILURES.slot: remembered} if self.FAILURES else {})}
 
     def help_after_failures(self, slot: str) -> list[str]:

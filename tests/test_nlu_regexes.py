@@ -17,7 +17,7 @@ OUTSIDE = [
     for name, pattern in section_examples(ROOT / "data/nlu/out_of_scope.yml", "regex")
     if name == "outside_hertfordshire"
 ]
-# Hertfordshire's districts and main towns (shared/seeds name several; the rest are its well-known towns).
+# Hertfordshire's districts and main towns (the source documents name several; the rest are its well-known towns).
 HERTS_PLACES = [
     "hertfordshire",
     "herts",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-# The team's phone line: the Commissioner's office (shared/seeds/001 and 003), as utter_complain_police says.
+# The team's phone line: the Commissioner's office, as utter_complain_police says.
+# Sources: [pcc-plan-refresh], [pcc-ar-2014-15] (docs/sources.md).
 TEAM_PHONE = "01707 806100"
 ROLES = ("affected", "witness", "behalf")
 CONTACT_METHODS = ("email", "phone")

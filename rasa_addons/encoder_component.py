@@ -9,10 +9,13 @@ nothing is downloaded, and nothing is stored in the trained model.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,12 +31,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_addons.encoder.minilm import BACKENDS, MAX_POSITIONS
+from rasa_addons.encoder.model_files import PINNED_FILES
 from rasa_addons.encoder.sentence_encoder import EncodedText, SentenceEncoder, load_encoder, token_features
 
 logger = logging.getLogger(__name__)
 
 # Only short texts are cached: the ones that repeat ("yes", "hello", "thanks"), and so the cache stays small.
 CACHE_MAX_CHARS = 100
+ENCODER_SOURCES = Path(__file__).resolve().parent / "encoder"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -74,6 +79,14 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                 raise InvalidConfigException(f"{key} must be a whole number from {low} to {high}, not {value!r}")
         if not isinstance(config.get("sequence_features"), bool):
             raise InvalidConfigException("sequence_features must be true or false")
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The encoder's code and pinned weights: Rasa's training cache only sees this class's own source."""
+        digest = hashlib.sha256(json.dumps(PINNED_FILES, sort_keys=True).encode())
+        for path in sorted(ENCODER_SOURCES.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
 
     def __init__(self, name: str, config: dict[str, Any], encoder: SentenceEncoder | None = None) -> None:
         super().__init__(name, config)

@@ -170,7 +170,28 @@ def probe_component(request: dict[str, Any]) -> dict[str, Any]:
         except InvalidConfigException as exc:
             invalid[json.dumps(options)] = str(exc)
     observed["invalid"] = invalid
+    observed["fingerprints"] = fingerprints()
     return observed
+
+
+def fingerprints() -> list[str]:
+    """The component's training-cache addon: twice as installed, then with one encoder source file edited."""
+    import rasa_addons.encoder_component as component
+
+    config = component.SentenceEncoderFeaturizer.get_default_config()
+    found = [component.SentenceEncoderFeaturizer.fingerprint_addon(config) or "" for _ in range(2)]
+    installed = component.ENCODER_SOURCES
+    with tempfile.TemporaryDirectory() as tmp:
+        edited = Path(tmp) / "encoder"
+        shutil.copytree(installed, edited, ignore=shutil.ignore_patterns("__pycache__"))
+        with (edited / "minilm.py").open("a", encoding="utf-8") as file:
+            file.write("# a change to the forward pass\n")
+        component.ENCODER_SOURCES = edited
+        try:
+            found.append(component.SentenceEncoderFeaturizer.fingerprint_addon(config) or "")
+        finally:
+            component.ENCODER_SOURCES = installed
+    return found
 
 
 def main(argv: list[str]) -> int:

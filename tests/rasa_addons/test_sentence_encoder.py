@@ -207,3 +207,10 @@ def test_component_featurizes_training_data_like_messages(component: dict[str, A
 def test_component_rejects_bad_options(component: dict[str, Any]) -> None:
     for options, error in component["invalid"].items():
         assert error, f"{options} was accepted"
+
+
+def test_rasa_training_cache_sees_changes_to_the_encoder_code(component: dict[str, Any]) -> None:
+    # Rasa fingerprints a component by its class's source only; the addon covers rasa_addons/encoder/ too.
+    installed, again, edited = component["fingerprints"]
+    assert installed == again != ""
+    assert edited != installed

@@ -15,6 +15,11 @@ FINGERPRINT_INPUTS = (
     "config.yml", "domain.yml", "data", "rasa_addons", "requirements/rasa.txt", "requirements/rasa-encoder.txt",
 )  # fmt: skip
 MODEL_PREFIX = "bot-"
+# Code in rasa_addons/ that the Rasa server runs beside the model, never inside it: changing it needs no training.
+NOT_IN_MODEL = frozenset({
+    "rasa_addons/tracker_store.py", "rasa_addons/tracker_tables.py", "rasa_addons/stored_events.py",
+    "rasa_addons/redaction.py", "rasa_addons/log_redaction.py", "rasa_addons/forgetting.py",
+})  # fmt: skip
 
 
 def _files(root: Path) -> list[Path]:
@@ -25,7 +30,7 @@ def _files(root: Path) -> list[Path]:
             found.extend(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         elif path.is_file():
             found.append(path)
-    return sorted(found)
+    return sorted(path for path in found if path.relative_to(root).as_posix() not in NOT_IN_MODEL)
 
 
 def fingerprint(root: Path) -> str:

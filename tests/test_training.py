@@ -47,3 +47,15 @@ def test_train_skips_when_the_model_is_current(tmp_path, monkeypatch):
     assert (model, trained) == (target, True)
     assert calls and calls[0][1] == "train" and target.stem.removesuffix(".tar") in calls[0]
     assert not stale.exists()
+
+
+def test_the_tracker_store_and_log_redaction_are_not_part_of_the_model(tmp_path):
+    root = _project(tmp_path)
+    (root / "rasa_addons").mkdir()
+    (root / "rasa_addons" / "safety_net.py").write_text("A = 1\n")
+    before = training.fingerprint(root)
+    for name in training.NOT_IN_MODEL:
+        (root / name).write_text("changed = True\n")
+    assert training.fingerprint(root) == before
+    (root / "rasa_addons" / "safety_net.py").write_text("A = 2\n")
+    assert training.fingerprint(root) != before

@@ -1,0 +1,226 @@
+"""What of a conversation is stored: each Rasa event as the tracker store keeps it, and form values removed.
+
+Standard library only: the tracker store (rasa_addons.tracker_store) uses it on every save, and the web
+app's periodic sweep (bot.services.retention) on conversations left with a form half-filled. Events are
+Rasa's JSON form (`Event.as_dict()`).
+
+- What a resident types while a form asks a question is kept only as a placeholder: "[name]", "[email]"...
+  for the questions in PERSONAL_ANSWERS, "[answer]" for the others. The form's slot holds the value while
+  the form needs it (read-back, submission); the message itself never holds it.
+- A message whose intent is a disclosure or an emergency is kept as "[disclosure]" / "[emergency]": the
+  topic (the intent) is enough to carry the conversation on, the words are not needed.
+- Everything else (other messages, the assistant's messages, other slots) goes through the redaction rules,
+  and the assistant's messages also lose the values of the form being filled (the read-back repeats them).
+- A form's slot values are stored as they are while the form runs, and removed (set to null) once they are
+  replaced or cleared (every way out of a form clears them), when a new session starts, or by the sweep.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_addons.redaction import redact, redact_data, redact_values
+
+# Questions whose whole answer is personal data, and the placeholder that replaces it.
+PERSONAL_ANSWERS: dict[str, str] = {
+    "case_reference": "[crime-ref]",
+    "case_surname": "[surname]",
+    "case_postcode": "[postcode]",
+    "lost_contact_name": "[name]",
+    "lost_contact": "[contact]",
+    "complaint_name": "[name]",
+    "complaint_email": "[email]",
+    "complaint_phone": "[phone]",
+    "complaint_status_reference": "[complaint-ref]",
+    "complaint_status_email": "[email]",
+}
+ANSWER = "[answer]"  # any other answer typed into a form
+
+# Every slot that holds what a resident typed into a form, or what was worked out from it: each form's
+# questions (domain.yml `forms:`) and the slots the forms' actions fill beside them. A test checks that this
+# covers every form's questions and that none of them influences the conversation (removing a value that
+# was replaced cannot change a prediction).
+FORM_SLOTS: frozenset[str] = frozenset({
+    "case_reference", "case_surname", "case_postcode",
+    "lost_item", "lost_item_details", "lost_place", "lost_date", "lost_category",
+    "lost_contact_name", "lost_contact",
+    "complaint_role", "complaint_permission", "complaint_name", "complaint_email", "complaint_phone",
+    "complaint_contact_preference", "complaint_narrative", "complaint_date", "complaint_location",
+    "complaint_people", "complaint_injury", "complaint_witnesses", "complaint_references", "complaint_outcome",
+    "complaint_recorded", "complaint_change_field", "complaint_confirm", "complaint_date_text",
+    "complaint_status_reference", "complaint_status_email",
+})  # fmt: skip
+
+# Intents whose message is not kept in words.
+WITHHELD_INTENTS: dict[str, str] = {
+    "emergency": "[emergency]",
+    "domestic_abuse": "[disclosure]",
+    "sexual_violence": "[disclosure]",
+    "stalking_harassment": "[disclosure]",
+    "support_assault": "[disclosure]",
+    "not_coping": "[disclosure]",
+    "case_detail": "[personal-details]",  # a reference, surname or postcode typed when nobody asked
+}
+NEW_SESSION = ("session_started", "restart")
+MIN_KNOWN_VALUE = 4  # shorter form values ("no", "yes") are not looked for in the assistant's messages
+
+
+@dataclass
+class State:
+    """Where the conversation is, event by event: the form asking, and the form slots' stored values."""
+
+    active_loop: str | None = None
+    requested_slot: str | None = None
+    # form slot -> (index of the event that set its current value, the value); only slots with a value
+    values: dict[str, tuple[int, Any]] = field(default_factory=dict)
+
+    def asking(self) -> str | None:
+        """The question a message typed now answers (None outside a form)."""
+        return self.requested_slot if self.active_loop else None
+
+    def known_values(self) -> list[tuple[str, str]]:
+        """(value, placeholder) of the form values a message of the assistant may repeat."""
+        return [
+            (str(value), PERSONAL_ANSWERS.get(slot, ANSWER))
+            for slot, (_, value) in self.values.items()
+            if isinstance(value, str) and len(value.strip()) >= MIN_KNOWN_VALUE
+        ]
+
+    def observe(self, index: int, event: dict[str, Any]) -> list[int]:
+        """Move past one event; returns the indexes of earlier events whose form value it removes."""
+        kind = event.get("event")
+        if kind in NEW_SESSION:
+            removed = [where for where, _ in self.values.values()]
+            self.active_loop, self.requested_slot, self.values = None, None, {}
+            return removed
+        if kind == "active_loop":
+            self.active_loop = event.get("name") or None
+        elif kind == "slot":
+            name, value = event.get("name"), event.get("value")
+            if name == "requested_slot":
+                self.requested_slot = value if isinstance(value, str) else None
+            elif name in FORM_SLOTS:
+                previous = self.values.pop(name, None)
+                if value is not None:
+                    self.values[name] = (index, value)
+                return [previous[0]] if previous is not None else []
+        return []
+
+
+def _withheld(event: dict[str, Any]) -> str | None:
+    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    return WITHHELD_INTENTS.get(intent) if isinstance(intent, str) else None
+
+
+STRUCTURE_KEYS = ("intent", "intent_ranking", "response_selector", "message_id")  # names and scores, not text
+
+
+def redact_user(event: dict[str, Any], state: State) -> dict[str, Any]:
+    """A resident's message as stored: a placeholder for a form's answer or a disclosure, else redacted."""
+    stored = copy.deepcopy(event)
+    asking = state.asking()
+    placeholder = (PERSONAL_ANSWERS.get(asking, ANSWER) if asking else None) or _withheld(event)
+    text = event.get("text")
+    if isinstance(text, str):
+        stored["text"] = placeholder or redact(redact_values(text, state.known_values()))
+
+    def derived(value: Any) -> Any:
+        """What the text became elsewhere in the event: the placeholder, else its redaction."""
+        return _every_string(value, placeholder) if placeholder else redact_data(value)
+
+    parse_data = stored.get("parse_data")
+    if isinstance(parse_data, dict):
+        entities = parse_data.pop("entities", None)
+        parse_data = {key: redact_data(value) if key in STRUCTURE_KEYS else derived(value)
+                      for key, value in parse_data.items()}  # fmt: skip
+        if "text" in parse_data:
+            parse_data["text"] = stored.get("text")
+        if isinstance(entities, list):
+            parse_data["entities"] = [_entity(entity, placeholder) for entity in entities]
+        stored["parse_data"] = parse_data
+    stored["metadata"] = derived(stored.get("metadata") or {})
+    return stored
+
+
+def _every_string(value: Any, placeholder: str) -> Any:
+    if isinstance(value, str):
+        return placeholder
+    if isinstance(value, list):
+        return [_every_string(item, placeholder) for item in value]
+    if isinstance(value, dict):
+        return {key: _every_string(item, placeholder) for key, item in value.items()}
+    return value
+
+
+def _entity(entity: Any, placeholder: str | None) -> Any:
+    if not isinstance(entity, dict):
+        return entity
+    kept = {key: value for key, value in entity.items() if key not in ("value", "text")}
+    if "value" in entity:
+        value = entity["value"]
+        # A button's true/false or a number says nothing about anyone; a string may.
+        kept["value"] = value if not isinstance(value, str) else (placeholder or redact(value))
+    return kept
+
+
+def redact_bot(event: dict[str, Any], state: State, keep: Iterable[str] = ()) -> dict[str, Any]:
+    """The assistant's message as stored: redacted, without the form values it repeats; public numbers kept."""
+    keep = tuple(keep)
+    known = state.known_values()
+    stored = copy.deepcopy(event)
+    # The form's values first (whole), then the rules: the rules would change a value so it no longer matches.
+    if isinstance(event.get("text"), str):
+        stored["text"] = redact(redact_values(event["text"], known), keep=keep)
+    for key in ("data", "metadata"):
+        if isinstance(stored.get(key), dict):
+            stored[key] = redact_data(_redact_known(stored[key], known), keep=keep)
+    return stored
+
+
+def _redact_known(value: Any, known: list[tuple[str, str]]) -> Any:
+    if isinstance(value, str):
+        return redact_values(value, known)
+    if isinstance(value, list):
+        return [_redact_known(item, known) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_known(item, known) for key, item in value.items()}
+    return value
+
+
+def redact_slot(event: dict[str, Any]) -> dict[str, Any]:
+    """A slot event as stored: a form slot's value as it is (removed later), any other slot's redacted."""
+    if event.get("name") in FORM_SLOTS or event.get("name") == "requested_slot":
+        return event
+    return {**event, "value": redact_data(event.get("value"))}
+
+
+def without_value(event: dict[str, Any]) -> dict[str, Any]:
+    """A form slot's event with its value removed."""
+    return {**event, "value": None}
+
+
+def redact_event(event: dict[str, Any], state: State, keep: Iterable[str] = ()) -> dict[str, Any]:
+    """Any event as stored, given the state just before it (the state is not moved)."""
+    kind = event.get("event")
+    if kind == "user":
+        return redact_user(event, state)
+    if kind == "bot":
+        return redact_bot(event, state, keep)
+    if kind == "slot":
+        return redact_slot(event)
+    return redact_data(event) if kind in ("session_started",) else event  # type: ignore[return-value]
+
+
+def holds_form_values(state: State) -> bool:
+    """Whether stored form values remain at this point (the sweep will remove them if left)."""
+    return bool(state.values)
+
+
+def scrub_all(events: list[dict[str, Any]]) -> Iterator[int]:
+    """The indexes of slot events holding a form value: everything the sweep removes from an idle conversation."""
+    for index, event in enumerate(events):
+        if event.get("event") == "slot" and event.get("name") in FORM_SLOTS and event.get("value") is not None:
+            yield index

@@ -1,0 +1,292 @@
+"""RedactingTrackerStore: Rasa's conversations in SQL, redacted as they are stored, incremental and cached.
+
+Configured in endpoints.yml (`type: rasa_addons.tracker_store.RedactingTrackerStore`). What it does that
+Rasa's SQLTrackerStore does not:
+- stores each event as rasa_addons.stored_events says (placeholders, redaction, form values removed once
+  they are replaced or cleared, or when a new session starts);
+- refuses to store anything for a forgotten conversation, checked in the same transaction as its insert
+  and serialised with the forget (rasa_addons.tracker_tables.conversation_transaction);
+- knows what it has stored (the tracker it handed out says how many of its events came from the database)
+  instead of counting rows, so rows rewritten or deleted elsewhere are never inserted again;
+- loads only the current session, does its database work in a thread (never on Rasa's event loop), and
+  keeps recent conversations in memory, each checked against the database's version in one indexed read
+  before use (several Rasa replicas may share the database). Every turn is committed before Rasa answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import Connection
+
+from rasa_addons import redaction, stored_events
+from rasa_addons import tracker_tables as tables
+from rasa_addons.forgetting import sender_hash
+from rasa_addons.stored_events import State
+from rasa_addons.tracker_cache import Cached, TrackerCache
+
+logger = logging.getLogger(__name__)
+
+LOADED = "_redacting_store_loaded"  # set on each tracker handed out: what of it is stored
+
+
+@dataclass
+class Loaded:
+    """What of a tracker handed out is stored: its first `count` events, with their row ids."""
+
+    version: int | None  # tracker_senders.version when it was read (None: the conversation had no row)
+    count: int
+    ids: list[int]
+
+
+@dataclass
+class Plan:
+    """What one save writes: the new events as stored, and which events lose their form value."""
+
+    new: list[dict[str, Any]]
+    removed: set[int]
+    session_index: int  # the index of the current session's first event
+    form_values: bool
+
+
+def _brief(event: Event) -> dict[str, Any]:
+    """What stored_events.State needs of an event that is already stored."""
+    if event.type_name == "slot":
+        return {"event": "slot", "name": event.key, "value": event.value}  # type: ignore[attr-defined]
+    if event.type_name == "active_loop":
+        return {"event": "active_loop", "name": event.name}  # type: ignore[attr-defined]
+    return {"event": event.type_name}
+
+
+def plan_save(events: list[Event], start: int, keep: Iterable[str] = ()) -> Plan:
+    """The rows a save writes for events[start:], and the earlier events whose form value goes."""
+    state, new, removed, session_index = State(), [], set(), 0
+    for index, event in enumerate(events):
+        if index < start:
+            brief = _brief(event)
+        else:
+            brief = event.as_dict()
+            new.append(stored_events.redact_event(brief, state, keep))
+        removed.update(state.observe(index, brief))
+        if brief["event"] == "session_started":
+            session_index = index
+    for index in removed:
+        if index >= start:
+            new[index - start] = stored_events.without_value(new[index - start])
+    return Plan(new, {index for index in removed if index < start}, session_index, state.values != {})
+
+
+def public_strings(domain: Domain) -> frozenset[str]:
+    """What the assistant's own responses contain that the rules would take for personal data (helplines)."""
+    found: set[str] = set()
+    for variations in domain.responses.values():
+        for variation in variations:
+            found.update(redaction.findall(str(variation.get("text") or "")))
+    return frozenset(found)
+
+
+class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
+    """Conversations in SQL, redacted at storage, incremental, off the event loop, cached (see the module)."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        url: str | None = None,
+        cache_size: int = 500,
+        cache_seconds: float = 600.0,
+        **kwargs: Any,
+    ) -> None:
+        self.engine = tables.create_engine(str(url or host))
+        tables.create_tables(self.engine)
+        self.cache = TrackerCache(int(cache_size), float(cache_seconds))
+        super().__init__(domain, event_broker, **kwargs)
+        self._keep = public_strings(self._domain)
+
+    @property
+    def domain(self) -> Domain:
+        """The domain (its slots rebuild trackers; its responses say which numbers are public)."""
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        self._domain = domain or Domain.empty()
+        self._keep = public_strings(self._domain)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation's current session (None if nothing is stored)."""
+        return await asyncio.to_thread(self._retrieve, sender_id, False)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """Every stored session of the conversation."""
+        return await asyncio.to_thread(self._retrieve, conversation_id, True)
+
+    async def keys(self) -> Iterable[str]:
+        """Every conversation with stored events."""
+
+        def read() -> list[str]:
+            with self.engine.connect() as connection:
+                return list(connection.execute(sa.select(tables.EVENTS.c.sender_id).distinct()).scalars())
+
+        return await asyncio.to_thread(read)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events (redacted) in one transaction, unless the conversation was forgotten."""
+        await self.stream_events(tracker)
+        await asyncio.to_thread(self._save, tracker)
+
+    # Reading
+
+    def _retrieve(self, sender_id: str, full: bool) -> DialogueStateTracker | None:
+        with self.engine.connect() as connection:
+            head = connection.execute(
+                sa.select(tables.SENDERS.c.version, tables.SENDERS.c.session_start_id).where(
+                    tables.SENDERS.c.sender_id == sender_id
+                )
+            ).first()
+            cached = None if full or head is None else self.cache.get(sender_id, head.version)
+            if cached is not None:
+                events, ids = list(cached.events), list(cached.ids)
+            else:
+                start = 0 if full else head.session_start_id if head else self._legacy_start(connection, sender_id)
+                events, ids = self._load(connection, sender_id, start)
+                if head is not None and not full:
+                    self.cache.put(sender_id, Cached(head.version, list(events), list(ids)))
+        if not events:
+            return None
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        setattr(tracker, LOADED, Loaded(head.version if head else None, len(events), ids))
+        return tracker
+
+    @staticmethod
+    def _load(connection: Connection, sender_id: str, start: int) -> tuple[list[Event], list[int]]:
+        query = (
+            sa.select(tables.EVENTS.c.id, tables.EVENTS.c.data)
+            .where(tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.id >= start)
+            .order_by(tables.EVENTS.c.id)
+        )
+        events, ids = [], []
+        for row_id, data in connection.execute(query):
+            event = Event.from_parameters(json.loads(data or "{}"))
+            if event is not None:
+                events.append(event)
+                ids.append(row_id)
+        return events, ids
+
+    @staticmethod
+    def _legacy_start(connection: Connection, sender_id: str) -> int:
+        """Where the current session starts in rows stored before this store (by Rasa's own store)."""
+        query = sa.select(sa.func.max(tables.EVENTS.c.id)).where(
+            tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.type_name == "session_started"
+        )
+        return int(connection.execute(query).scalar() or 0)
+
+    # Writing
+
+    def _save(self, tracker: DialogueStateTracker) -> None:
+        sender_id, events = tracker.sender_id, list(tracker.events)
+        loaded: Loaded | None = getattr(tracker, LOADED, None)
+        with tables.conversation_transaction(self.engine, sender_id) as connection:
+            forgotten_table = tables.FORGOTTEN.c.sender_hash
+            forgotten = connection.execute(
+                sa.select(forgotten_table).where(forgotten_table == sender_hash(sender_id))
+            ).first()
+            if forgotten is not None:
+                self.cache.pop(sender_id)
+                logger.info("Not storing a conversation that was forgotten.")
+                return
+            head = connection.execute(sa.select(tables.SENDERS).where(tables.SENDERS.c.sender_id == sender_id)).first()
+            if loaded is None:  # a tracker we did not hand out: what is stored is what the database says
+                start = self._stored_count(connection, sender_id, head)
+                old_ids: list[int] = []
+            else:
+                start, old_ids = loaded.count, loaded.ids
+                if head is None and loaded.version is not None:
+                    old_ids = []  # removed meanwhile (retention, erasure): never written back, only the new events
+            plan = plan_save(events, start, self._keep)
+            new_ids = [self._insert(connection, sender_id, data) for data in plan.new]
+            ids = [*old_ids, *new_ids] if len(old_ids) == start else [*([0] * start), *new_ids]
+            for index in sorted(plan.removed):
+                if ids[index]:
+                    data = json.dumps(stored_events.without_value(events[index].as_dict()))
+                    connection.execute(
+                        tables.EVENTS.update().where(tables.EVENTS.c.id == ids[index]).values(data=data)
+                    )
+            version = self._write_head(connection, sender_id, head, plan, ids, len(events))
+        if plan.removed:
+            tables.checkpoint(self.engine)
+        self._remember(sender_id, version, events, start, plan, ids, known=loaded is not None)
+
+    @staticmethod
+    def _stored_count(connection: Connection, sender_id: str, head: Any) -> int:
+        if head is not None:
+            return int(head.stored)
+        start = RedactingTrackerStore._legacy_start(connection, sender_id)
+        query = sa.select(sa.func.count()).where(tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.id >= start)
+        return int(connection.execute(query).scalar() or 0)
+
+    @staticmethod
+    def _insert(connection: Connection, sender_id: str, data: dict[str, Any]) -> int:
+        intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
+        result = connection.execute(
+            tables.EVENTS.insert().values(
+                sender_id=sender_id,
+                type_name=data.get("event"),
+                timestamp=data.get("timestamp"),
+                intent_name=intent,
+                action_name=data.get("name"),
+                data=json.dumps(data),
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    @staticmethod
+    def _write_head(connection: Connection, sender_id: str, head: Any, plan: Plan, ids: list[int], total: int) -> int:
+        """Record what is now stored (where the session starts, how many events) and give it a new version."""
+        first = ids[plan.session_index] if plan.session_index < len(ids) else 0
+        if not first:  # the session started before this store's rows (or they were removed meanwhile)
+            first = head.session_start_id if head is not None else min((i for i in ids if i), default=0)
+        values = {
+            "session_start_id": first,
+            "stored": total - plan.session_index,
+            "form_values": plan.form_values,
+            "updated_at": time.time(),
+        }
+        if head is None:
+            connection.execute(tables.SENDERS.insert().values(sender_id=sender_id, version=1, **values))
+            return 1
+        mine = tables.SENDERS.c.sender_id == sender_id
+        connection.execute(tables.SENDERS.update().where(mine).values(version=head.version + 1, **values))
+        return int(head.version) + 1
+
+    # The cache
+
+    def _remember(
+        self, sender_id: str, version: int, events: list[Event], start: int, plan: Plan, ids: list[int], known: bool
+    ) -> None:
+        """Cache the current session as it is now stored (the handed-out tracker's events are the stored ones)."""
+        if not known or not all(ids):
+            self.cache.pop(sender_id)
+            return
+        stored: list[Event] = []
+        for index, event in enumerate(events):
+            if index >= start:
+                event = Event.from_parameters(plan.new[index - start])
+            elif index in plan.removed:
+                event = Event.from_parameters(stored_events.without_value(event.as_dict()))
+            stored.append(event)
+        first = plan.session_index
+        self.cache.put(sender_id, Cached(version, stored[first:], ids[first:]))

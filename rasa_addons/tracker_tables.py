@@ -1,0 +1,109 @@
+"""The tracker store's tables and connections (SQLAlchemy 1.4, the Rasa environment's).
+
+`events` keeps the shape of Rasa's SQL tracker store, so conversations stored before stay readable and the
+web app reads transcripts the same way. `tracker_senders` is the store's own: one row per conversation with
+what it has stored (the current session's first row, how many events), a version that changes on every
+write (how a cached tracker is validated in one indexed read), and whether form values are still held.
+Whoever changes a conversation's events elsewhere (forgetting, retention, erasure) deletes or bumps its row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from rasa_addons.forgetting import TABLE as FORGOTTEN_TABLE
+from rasa_addons.forgetting import lock_key
+
+METADATA = sa.MetaData()
+EVENTS = sa.Table(
+    "events",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("type_name", sa.String(255), nullable=False),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("intent_name", sa.String(255)),
+    sa.Column("action_name", sa.String(255)),
+    sa.Column("data", sa.Text),
+)
+SENDERS = sa.Table(
+    "tracker_senders",
+    METADATA,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("session_start_id", sa.Integer, nullable=False, default=0),  # events.id where the session starts
+    sa.Column("stored", sa.Integer, nullable=False, default=0),  # events stored in the current session
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.Column("form_values", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.Float, nullable=False, index=True),  # Unix time of the last write
+)
+# Created by the web app's migrations (bot/db/migrations); the store only reads it.
+FORGOTTEN = sa.Table(
+    FORGOTTEN_TABLE,
+    sa.MetaData(),
+    sa.Column("sender_hash", sa.String(64), primary_key=True),
+    sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    # Deleted and rewritten rows are overwritten with zeros, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for the tracker store: statement parameters never in logs or exception texts."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url,
+            future=True,
+            hide_parameters=True,
+            poolclass=sa.pool.QueuePool,
+            pool_size=5,
+            # Threads (asyncio.to_thread) share the pool; the web app and actions write to the same file.
+            connect_args={"timeout": 30, "check_same_thread": False},
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+
+
+def create_tables(engine: Engine) -> None:
+    """Create `events` and `tracker_senders` if missing; the forgotten table must exist (migrations made it)."""
+    with contextlib.suppress(sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError):
+        METADATA.create_all(engine)  # several replicas may start at once: one of them creates the tables
+    if not sa.inspect(engine).has_table(FORGOTTEN_TABLE):
+        raise RuntimeError(
+            f"the database has no {FORGOTTEN_TABLE} table: run `python -m bot db upgrade` before starting Rasa"
+        )
+
+
+@contextlib.contextmanager
+def conversation_transaction(engine: Engine, sender_id: str) -> Iterator[Connection]:
+    """One write transaction on a conversation, serialised with forgetting it.
+
+    SQLite: BEGIN IMMEDIATE takes the database's write lock before anything is read. PostgreSQL: the
+    conversation's advisory lock, which the web app's forget takes too.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(sender_id))))
+        yield connection
+        connection.commit()
+
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: move the write-ahead log into the database and empty it, so rewritten rows leave no old copy."""
+    if engine.dialect.name != "sqlite":
+        return
+    with contextlib.suppress(sa.exc.OperationalError), engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,184 @@
+"""Runs the tracker store in .venv-rasa (where Rasa is) and prints what it observed as JSON, for test_tracker_store.
+
+    .venv-rasa/bin/python tests/rasa_addons/tracker_store_probe.py SQLALCHEMY_URL
+
+The database must have our migrations applied (the forgotten table). Each scenario uses its own conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+
+from rasa_addons import tracker_tables
+from rasa_addons.forgetting import sender_hash
+from rasa_addons.tracker_store import RedactingTrackerStore
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+URL = sys.argv[1]
+NOW = datetime.now(timezone.utc)
+
+
+def rows(store: RedactingTrackerStore, sender: str) -> list[dict[str, Any]]:
+    with store.engine.connect() as connection:
+        query = sa.select(tracker_tables.EVENTS.c.data).where(tracker_tables.EVENTS.c.sender_id == sender)
+        return [json.loads(data) for data in connection.execute(query.order_by(tracker_tables.EVENTS.c.id)).scalars()]
+
+
+def start(tracker: Any) -> None:
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def said(text: str, intent: str = "inform") -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0}, [])
+
+
+async def turn(store: RedactingTrackerStore, sender: str, *events: Any) -> Any:
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    if not tracker.events:
+        start(tracker)
+    for event in events:
+        tracker.update(event)
+    await store.save(tracker)
+    return tracker
+
+
+async def form_values(store: RedactingTrackerStore) -> dict[str, Any]:
+    sender = "form-values"
+    await turn(store, sender, said("I want to complain", "start_complaint"), ActiveLoop("complaint_form"),
+               SlotSet("requested_slot", "complaint_name"), BotUttered("What's your name?"))
+    await turn(store, sender, ActionExecuted("action_listen"), said("Zebedee Quux"),
+               SlotSet("complaint_name", "Zebedee Quux"), SlotSet("requested_slot", "complaint_narrative"))
+    await turn(store, sender, ActionExecuted("action_listen"), said("PC Smith shouted at me, call 07700 900123"),
+               SlotSet("complaint_narrative", "PC Smith shouted at me, call 07700 900123"),
+               BotUttered("- Your name: Zebedee Quux\n- What happened: PC Smith shouted at me, call 07700 900123"))
+    during = rows(store, sender)
+    live = await store.retrieve(sender)
+    kept_for_the_form = live.get_slot("complaint_name")
+    await turn(store, sender, ActionExecuted("action_listen"), said("/stop", "stop"), ActiveLoop(None),
+               SlotSet("complaint_name", None), SlotSet("complaint_narrative", None),
+               SlotSet("complaint_reference", "CRT-2026-00042"))
+    return {"during": during, "after": rows(store, sender), "kept_for_the_form": kept_for_the_form,
+            "slot_after": (await store.retrieve(sender)).get_slot("complaint_name")}
+
+
+async def forgotten(store: RedactingTrackerStore) -> dict[str, Any]:
+    sender = "forgotten"
+    tracker = await turn(store, sender, said("hello", "greet"))
+    with store.engine.begin() as connection:
+        connection.execute(tracker_tables.FORGOTTEN.insert().values(sender_hash=sender_hash(sender), forgotten_at=NOW))
+        connection.execute(tracker_tables.EVENTS.delete().where(tracker_tables.EVENTS.c.sender_id == sender))
+        connection.execute(tracker_tables.SENDERS.delete().where(tracker_tables.SENDERS.c.sender_id == sender))
+    tracker.update(said("still here?"))
+    await store.save(tracker)
+    return {"rows": rows(store, sender), "retrieved": await store.retrieve(sender) is None}
+
+
+async def removed_meanwhile(store: RedactingTrackerStore) -> dict[str, Any]:
+    """Retention (or an erasure) deleted the conversation while a turn was being handled: never written back."""
+    sender = "removed-meanwhile"
+    await turn(store, sender, said("first message", "greet"))
+    tracker = await store.retrieve(sender)
+    with store.engine.begin() as connection:
+        connection.execute(tracker_tables.EVENTS.delete().where(tracker_tables.EVENTS.c.sender_id == sender))
+        connection.execute(tracker_tables.SENDERS.delete().where(tracker_tables.SENDERS.c.sender_id == sender))
+    tracker.update(said("second message"))
+    await store.save(tracker)
+    return {"texts": [row.get("text") for row in rows(store, sender) if row["event"] == "user"]}
+
+
+async def replicas(url: str) -> dict[str, Any]:
+    """Two stores (two Rasa replicas) on one database: each sees the other's turns, never a stale cache."""
+    first, second = RedactingTrackerStore(DOMAIN, url), RedactingTrackerStore(DOMAIN, url)
+    sender = "replicas"
+    await turn(first, sender, said("one", "greet"))
+    await first.retrieve(sender)  # now cached in the first
+    await turn(second, sender, said("two"))
+    tracker = await first.retrieve(sender)
+    await turn(first, sender, said("three"))
+    texts = [row.get("text") for row in rows(first, sender) if row["event"] == "user"]
+    return {"first_sees": [e.text for e in tracker.events if e.type_name == "user"], "stored": texts}
+
+
+async def sessions(store: RedactingTrackerStore) -> dict[str, Any]:
+    sender = "sessions"
+    await turn(store, sender, said("any update on my case", "case_status"), ActiveLoop("case_status_form"),
+               SlotSet("requested_slot", "case_surname"))
+    await turn(store, sender, said("Quux"), SlotSet("case_surname", "Quux"))
+    tracker = await store.retrieve(sender)
+    start(tracker)  # the session expired: Rasa starts a new one in the same tracker
+    tracker.update(said("hello again", "greet"))
+    await store.save(tracker)
+    loaded = await store.retrieve(sender)
+    return {"rows": rows(store, sender), "loaded_types": [e.type_name for e in loaded.events]}
+
+
+async def legacy(url: str) -> dict[str, Any]:
+    """Rows written by Rasa's own SQL store are read, and only new events are added after them."""
+    stock = SQLTrackerStore(DOMAIN, host=url)
+    sender = "legacy"
+    tracker = await stock.get_or_create_tracker(sender, append_action_listen=False)
+    start(tracker)
+    tracker.update(said("stored by the old store", "greet"))
+    await stock.save(tracker)
+    store = RedactingTrackerStore(DOMAIN, url)
+    await turn(store, sender, said("my email is jo@example.org"))
+    return {"rows": rows(store, sender)}
+
+
+async def concurrent_forget(store: RedactingTrackerStore) -> dict[str, Any]:
+    """A save that starts while a forget holds the conversation's lock waits for it, then stores nothing."""
+    sender = "concurrent"
+    tracker = await turn(store, sender, said("hello", "greet"))
+    tracker.update(said("in flight"))
+    saved_at: list[float] = []
+    with tracker_tables.conversation_transaction(store.engine, sender) as connection:
+        connection.execute(tracker_tables.FORGOTTEN.insert().values(sender_hash=sender_hash(sender), forgotten_at=NOW))
+        connection.execute(tracker_tables.EVENTS.delete().where(tracker_tables.EVENTS.c.sender_id == sender))
+        saver = threading.Thread(target=lambda: (asyncio.run(store.save(tracker)), saved_at.append(time.monotonic())))
+        saver.start()
+        time.sleep(1.0)
+        waited = not saved_at
+        committed_at = time.monotonic()
+    saver.join(30)
+    return {"waited": waited, "after_commit": bool(saved_at) and saved_at[0] >= committed_at,
+            "rows": rows(store, sender)}
+
+
+async def main() -> None:
+    store = RedactingTrackerStore(DOMAIN, URL)
+    report = {
+        "form_values": await form_values(store),
+        "forgotten": await forgotten(store),
+        "removed_meanwhile": await removed_meanwhile(store),
+        "replicas": await replicas(URL),
+        "sessions": await sessions(store),
+        "legacy": await legacy(URL),
+        "concurrent_forget": await concurrent_forget(store),
+    }
+    print(json.dumps(report))
+
+
+asyncio.run(main())

@@ -19,6 +19,9 @@ from bot.settings import Settings
 from bot.stack import Stack, start_stack
 from bot.training import current_model
 
+# Pseudonyms are keyed: every test process and every stack it starts uses this key (fixed, so tests repeat).
+os.environ.setdefault("BOT_SECRET_KEY", "test-secret-key-for-pseudonyms-not-for-production")
+
 # .ci/run sets this to a throwaway PostgreSQL server; in CI its absence is a failure, not a skip.
 POSTGRES_URL = os.environ.get("BOT_TEST_POSTGRES_URL", "")
 

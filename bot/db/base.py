@@ -16,8 +16,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Rasa owns this table in the shared database; none of ours may take the name.
-RASA_TABLES = frozenset({"events"})
+# The tracker store's tables (rasa_addons/tracker_tables.py creates them) in the shared database: Alembic leaves
+# them alone and none of ours may take their names.
+RASA_TABLES = frozenset({"events", "tracker_senders"})
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.settings import Settings
@@ -34,7 +34,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Deleted and rewritten rows are overwritten with zeros rather than left readable in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+async def checkpoint(engine: AsyncEngine) -> None:
+    """SQLite: copy the write-ahead log into the database and empty it, so deleted rows leave no copy there.
+
+    Run after deleting personal data (forgetting, retention, erasure). Nothing to do on PostgreSQL.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def reclaim(engine: AsyncEngine, tables: tuple[str, ...]) -> None:
+    """After deleting personal data: SQLite empties the write-ahead log (secure_delete has zeroed the rows);
+    PostgreSQL VACUUMs the tables, so deleted rows are removed from their pages, not only marked dead."""
+    if engine.dialect.name == "sqlite":
+        await checkpoint(engine)
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        existing = set(await autocommit.run_sync(lambda sync: inspect(sync).get_table_names()))
+        for name in tables:
+            if name in existing:
+                await autocommit.exec_driver_sql(f'VACUUM "{name}"')
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

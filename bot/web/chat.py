@@ -10,10 +10,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.services import tracker_events
 from bot.web.cors import preflight, with_cors
 from bot.web.errors import ApiError
-from bot.web.keys import FORGOTTEN, HTTP, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS, SETTINGS
+from bot.web.forget import forget_again_if_forgotten, is_forgotten
+from bot.web.keys import HTTP, IP_LIMITER, REPLAYS, SENDER_LIMITER, SETTINGS
 from bot.web.replay_cache import parse_message_id
 
 routes = web.RouteTableDef()
@@ -52,17 +52,21 @@ async def chat(request: web.Request) -> web.StreamResponse:
     sender, message = parse_chat_request(body, settings.chat_max_chars)
     if not (request.app[SENDER_LIMITER].allow(sender) and request.app[IP_LIMITER].allow(str(request.remote))):
         raise ApiError(429, "too_many_requests", "You're sending messages very quickly. Please wait a moment.")
-    if sender in request.app[FORGOTTEN]:
-        raise ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
-    # The widget resends a message with the same id after a network drop; Rasa must see it only once.
-    replies = await request.app[REPLAYS].run(
-        sender, parse_message_id(body), lambda: relay(request.app, sender, message)
-    )
-    if sender in request.app[FORGOTTEN]:
-        # Forgotten while Rasa was answering, and Rasa has just saved the events again: delete them again.
-        async with request.app[SESSIONS]() as session, session.begin():
-            await tracker_events.forget(session, sender)
-        raise ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
+    ended = ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
+    if await is_forgotten(request.app, sender):
+        raise ended
+    try:
+        # The widget resends a message with the same id after a network drop; Rasa must see it only once.
+        replies = await request.app[REPLAYS].run(
+            sender, parse_message_id(body), lambda: relay(request.app, sender, message)
+        )
+    except Exception:
+        # Forgotten while Rasa was answering, and Rasa failed or timed out: still delete what it may have stored.
+        if await forget_again_if_forgotten(request.app, sender):
+            raise ended from None
+        raise
+    if await forget_again_if_forgotten(request.app, sender):
+        raise ended
     return with_cors(request, web.json_response(replies))
 
 

@@ -10,10 +10,11 @@ import uuid
 
 from aiohttp import web
 
-from bot.services import tracker_events
+from bot.db.engine import checkpoint
+from bot.services import forgetting
 from bot.web.cors import preflight, with_cors
 from bot.web.errors import ApiError
-from bot.web.keys import FORGOTTEN, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS
+from bot.web.keys import ENGINE, FORGOTTEN, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS
 
 routes = web.RouteTableDef()
 
@@ -27,11 +28,35 @@ def parse_sender(raw: str) -> str:
 
 
 async def forget_conversation(app: web.Application, sender: str) -> None:
-    """Delete the conversation's events and everything this process remembers of it."""
+    """Record the conversation as forgotten (in the database, for every process), delete its events, and
+    everything this process remembers of it."""
     app[FORGOTTEN].add(sender)
     app[REPLAYS].forget(sender)
     async with app[SESSIONS]() as session, session.begin():
-        await tracker_events.forget(session, sender)
+        await forgetting.forget(session, sender)
+    await checkpoint(app[ENGINE])
+
+
+async def is_forgotten(app: web.Application, sender: str) -> bool:
+    """Whether the conversation was forgotten, here or by another web process (the database says)."""
+    if sender in app[FORGOTTEN]:
+        return True
+    async with app[SESSIONS]() as session:
+        forgotten = await forgetting.is_forgotten(session, sender)
+    if forgotten:
+        app[FORGOTTEN].add(sender)
+    return forgotten
+
+
+async def forget_again_if_forgotten(app: web.Application, sender: str) -> bool:
+    """After a message: if the conversation was forgotten meanwhile (by any web process), delete it again.
+
+    The tracker store refuses to store a forgotten conversation; this also covers a store that does not.
+    """
+    if not await is_forgotten(app, sender):
+        return False
+    await forget_conversation(app, sender)
+    return True
 
 
 routes.options("/api/chat/{sender}")(preflight)

@@ -132,3 +132,67 @@ async def test_message_id_is_checked(client, message_id):
     response = await client.post("/api/chat", json={"sender": SENDER, "message": "hi", "message_id": message_id})
     assert response.status == 400
     assert (await response.json())["error"]["code"] == "invalid_message_id"
+
+
+async def test_a_forget_is_recorded_for_every_process_and_survives_a_restart(client, settings, fake_rasa):
+    """A new web process (a restart, or another replica) has an empty memory: the database still says no."""
+    from dataclasses import replace
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import create_app
+
+    fake, server = fake_rasa
+    assert (await client.delete(f"/api/chat/{SENDER}")).status == 204
+    restarted = replace(settings, rasa_port=server.port, chat_rate_per_minute=5)
+    async with TestClient(TestServer(create_app(restarted))) as fresh:
+        response = await fresh.post("/api/chat", json={"sender": SENDER, "message": "hello again"})
+        assert response.status == 410
+        assert (await fresh.post("/api/chat", json={"sender": OTHER, "message": "hi"})).status == 200
+    assert [body["sender"] for body in fake.received] == [OTHER]
+
+
+async def _forgotten_in_flight(client, engine, monkeypatch, outcome):
+    """A message is in flight when the conversation is forgotten; Rasa then stores it and ends with `outcome`."""
+    from bot.web import chat
+    from bot.web.errors import ApiError
+
+    await _make_events(engine, OTHER)
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_relay(app, sender, message):
+        started.set()
+        await release.wait()
+        async with engine.begin() as conn:  # a tracker store that does not check the forgotten table
+            insert = text("INSERT INTO events (id, sender_id, type_name) VALUES (99, :s, 'user')")
+            await conn.execute(insert, {"s": sender})
+        if outcome == "error":
+            raise ApiError(502, "assistant_error", "The assistant could not answer just now.")
+        if outcome == "timeout":
+            raise ApiError(504, "assistant_timeout", "The assistant took too long to answer.")
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(chat, "relay", slow_relay)
+    pending = asyncio.ensure_future(client.post("/api/chat", json={"sender": SENDER, "message": "hi"}))
+    await started.wait()
+    assert (await client.delete(f"/api/chat/{SENDER}")).status == 204
+    release.set()
+    return await pending
+
+
+@pytest.mark.parametrize("outcome", ["error", "timeout", "exception"])
+async def test_forgotten_while_rasa_fails_still_deletes_what_rasa_saved(client, engine, monkeypatch, outcome):
+    response = await _forgotten_in_flight(client, engine, monkeypatch, outcome)
+    assert response.status == 410
+    assert await _senders(engine) == [OTHER]
+
+
+async def test_forgotten_by_another_web_process_is_seen_here(client, sessions, fake_rasa):
+    from bot.services import forgetting
+
+    fake, _ = fake_rasa
+    async with sessions() as session, session.begin():  # what another replica's forget leaves in the database
+        await forgetting.forget(session, SENDER)
+    response = await client.post("/api/chat", json={"sender": SENDER, "message": "hello"})
+    assert response.status == 410
+    assert fake.received == []

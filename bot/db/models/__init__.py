@@ -18,6 +18,7 @@ from bot.db.models.complaints import (
 )
 from bot.db.models.feedback import Feedback
 from bot.db.models.lost_property import LOST_REPORT_STATUSES, FoundItem, LostReport
+from bot.db.models.privacy import ForgottenConversation
 from bot.db.models.staff import STAFF_ROLES, StaffApiToken, StaffSession, StaffUser
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ComplaintNote",
     "ComplaintStatusChange",
     "Feedback",
+    "ForgottenConversation",
     "FoundItem",
     "LostReport",
     "StaffApiToken",

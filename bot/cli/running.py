@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot import supervisor, training
 from bot.settings import Settings
+from bot.web.access_log import PrivateAccessLogger
 from bot.web.app import create_app
 
 
@@ -46,5 +47,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> int:
-    web.run_app(create_app(settings), host=settings.host, port=settings.web_port, print=None)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.web_port,
+        print=None,
+        access_log_class=PrivateAccessLogger,
+    )
     return 0

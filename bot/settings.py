@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -47,6 +47,13 @@ def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+MIN_SECRET_KEY_CHARS = 32
+RETENTION_SETTINGS = (
+    "retain_conversations_days", "retain_complaints_days", "retain_lost_reports_days", "retain_lost_margin_days",
+    "retain_audit_days", "form_idle_minutes",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with defaults that work on one machine."""
@@ -69,6 +76,16 @@ class Settings:
     log_level: str = "INFO"
     # Staff cookies only over HTTPS (browsers count http://localhost as secure; aiohttp's test client does not).
     secure_cookies: bool = True
+    environment: str = "development"  # "production" requires BOT_SECRET_KEY
+    # Keys every pseudonym (HMAC-SHA256); empty: generated into <var_dir>/secret_key (bot.secret_key).
+    secret_key: str = field(default="", repr=False)
+    # Retention (bot.services.retention; `python -m bot purge`, run daily by `run`), in days.
+    retain_conversations_days: int = 30
+    retain_complaints_days: int = 2190  # after a complaint is closed: six years, the usual limit for legal claims
+    retain_lost_reports_days: int = 120  # a lost report with no matched item: found items are held ~90 days
+    retain_lost_margin_days: int = 30  # a matched report: this long after the item's disposal date
+    retain_audit_days: int = 730
+    form_idle_minutes: int = 60  # a form left this long loses what was typed (Rasa's session expiry)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,7 +111,18 @@ class Settings:
             startup_timeout_seconds=_int(env, "BOT_STARTUP_TIMEOUT", defaults.startup_timeout_seconds),
             log_level=(env.get("BOT_LOG_LEVEL") or defaults.log_level).upper(),
             secure_cookies=_bool(env, "BOT_SECURE_COOKIES", defaults.secure_cookies),
+            environment=(env.get("BOT_ENV") or defaults.environment).strip().lower(),
+            secret_key=(env.get("BOT_SECRET_KEY") or "").strip(),
+            **{name: _int(env, f"BOT_{name.upper()}", getattr(defaults, name)) for name in RETENTION_SETTINGS},
         )
+        if settings.environment not in ("development", "production"):
+            raise SettingsError(f"BOT_ENV must be development or production, not {settings.environment!r}")
+        if settings.environment == "production" and len(settings.secret_key) < MIN_SECRET_KEY_CHARS:
+            minimum = MIN_SECRET_KEY_CHARS
+            raise SettingsError(f"BOT_SECRET_KEY must be set in production (at least {minimum} characters)")
+        for name in RETENTION_SETTINGS:
+            if getattr(settings, name) < 0:
+                raise SettingsError(f"BOT_{name.upper()} must be 0 or more, not {getattr(settings, name)}")
         for name in ("web_port", "rasa_port", "actions_port"):
             port = getattr(settings, name)
             if not 0 < port < 65536:

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import aiohttp
 
+from bot import periodic
+from bot.services import secret_key
 from bot.settings import Settings
 from bot.training import rasa_env
 
 STOP_GRACE_SECONDS = 10
+LOGGING_CONFIG = "logging.yml"  # Rasa's and the action server's logging: every record redacted
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,12 @@ def services(settings: Settings, model: Path) -> list[Service]:
         str(settings.rasa_bin), "run", "--model", str(model),
         "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--logging-config-file", LOGGING_CONFIG,
     ]  # fmt: skip
-    actions = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+    actions = [
+        sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port),
+        "--logging-config_file", LOGGING_CONFIG,  # sic: rasa-sdk's spelling
+    ]  # fmt: skip
     web = [sys.executable, "-m", "bot", "web"]
     return [
         Service("actions", actions, f"{settings.actions_url}/health"),
@@ -67,6 +74,8 @@ def child_env(settings: Settings) -> dict[str, str]:
         BOT_WEB_PORT=str(settings.web_port),
         BOT_RASA_PORT=str(settings.rasa_port),
         BOT_VAR_DIR=str(settings.var_dir),
+        # The key of every pseudonym: the same in every child (made once here on a first local run).
+        BOT_SECRET_KEY=secret_key.resolve(settings),
     )
     return env
 
@@ -97,7 +106,12 @@ class Supervisor:
                 print(f"error: {ready}", file=sys.stderr)
                 return 1
             self._print_ready()
-            return await self._watch()
+            # PRIVACY's periodic jobs (retention, the form sweep): started once healthy, stopped with the rest.
+            jobs = periodic.start(periodic.privacy_jobs(self.settings), env, self.settings.project_root)
+            try:
+                return await self._watch()
+            finally:
+                await periodic.stop(jobs)
         finally:
             await self._stop_all()
             for sig in (signal.SIGINT, signal.SIGTERM):

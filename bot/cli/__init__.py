@@ -7,11 +7,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import cases, db, demo, property, running, staff, testing
+from bot.cli import cases, db, demo, privacy, property, running, staff, testing
 from bot.settings import Settings, SettingsError
+from rasa_addons import log_redaction
 
 # Each module exposes register(subparsers); its handlers take (args, settings) and return an exit code.
-COMMAND_MODULES = (running, db, demo, staff, testing, cases, property)
+COMMAND_MODULES = (running, db, demo, staff, testing, cases, property, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,4 +33,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_redaction.install()  # every log line of this process (web app, CLI, supervisor) goes through redaction
     return int(args.handler(args, settings) or 0)

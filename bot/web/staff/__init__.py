@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.staff import audit_log, feedback, home, login, lost_property, tickets, tickets_api
+from bot.web.staff import audit_log, feedback, home, login, lost_property, privacy, tickets, tickets_api
 from bot.web.staff.auth import staff_middleware
 
 # Every route of the complaints team, pages and JSON API alike: mounted in this one place.
@@ -20,6 +20,7 @@ ROUTES = (
     tickets_api.routes,  # /api/tickets: the same for scripts, with a bearer token
     lost_property.routes,  # /staff/lost-property: lost reports and suggested found items
     feedback.routes,  # /staff/feedback: answers to "Was this helpful?"
+    privacy.routes,  # /staff/privacy (supervisors): retention, a person's data exported or erased
 )
 
 

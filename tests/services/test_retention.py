@@ -1,0 +1,147 @@
+"""Retention: conversations, complaints' personal data, lost reports, audit entries and idle forms, by period."""
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.db.models import AuditEntry, Complaint, ComplaintNote, ComplaintStatusChange, FoundItem, LostReport
+from bot.services import audit, retention
+from bot.services.complaints import tickets
+from bot.services.complaints.details import ComplaintDetails
+from bot.services.lost_property.reports import create_report
+from bot.services.lost_property.search import LostQuery
+from bot.settings import Settings
+from tests.rasa_events import create_conversations, stored
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+POLICY = retention.Retention.of(Settings())
+DETAILS = ComplaintDetails(
+    complainant_role="affected", name="Zebedee Quux", narrative="PC Smith pushed me at the station",
+    email="zebedee@example.org", phone="07700900123", people_involved="PC Smith",
+)  # fmt: skip
+
+
+def test_the_policy_comes_from_the_settings():
+    settings = replace(Settings(), retain_conversations_days=7, form_idle_minutes=15)
+    policy = retention.Retention.of(settings)
+    assert (policy.conversations, policy.form_idle) == (timedelta(days=7), timedelta(minutes=15))
+    assert (POLICY.complaints, POLICY.lost_reports, POLICY.lost_margin, POLICY.audit) == (
+        2190 * DAY, 120 * DAY, 30 * DAY, 730 * DAY,
+    )
+
+
+async def _complaint(session, key, sender, *, closed_at=None, now=NOW - 4000 * DAY):
+    complaint, _ = await tickets.create(session, DETAILS, sender_id=sender, key=key, now=now)
+    complaint.notes.append(ComplaintNote(text="rang Zebedee back", at=now))
+    if closed_at is not None:
+        complaint.status = "closed"
+        complaint.history.append(ComplaintStatusChange(from_status="new", to_status="closed", at=closed_at))
+    await session.flush()
+    return complaint
+
+
+def _said(text):
+    return [{"event": "user", "text": text}]
+
+
+async def test_conversations_go_after_their_period_but_a_kept_complaints_stays(session):
+    old, recent = (NOW - 31 * DAY).timestamp(), (NOW - 29 * DAY).timestamp()
+    await create_conversations(session, {
+        "old": (old, _said("old")), "recent": (recent, _said("recent")), "open-complaint": (old, _said("mine")),
+        "closed-long-ago": (old, _said("done")),
+    })  # fmt: skip
+    await _complaint(session, "k1", "open-complaint")
+    await _complaint(session, "k2", "closed-long-ago", closed_at=NOW - 2191 * DAY)
+    purged = await retention.purge(session, POLICY, now=NOW)
+    assert (purged.conversations, purged.complaints_anonymised) == (1, 1)
+    assert await stored(session, "old") == [] and await stored(session, "closed-long-ago") == []
+    assert await stored(session, "recent") == _said("recent")
+    assert await stored(session, "open-complaint") == _said("mine")
+    senders = set((await session.execute(text("SELECT sender_id FROM tracker_senders"))).scalars())
+    assert senders == {"recent", "open-complaint"}
+
+
+async def test_a_complaint_loses_its_personal_data_its_period_after_closing(session):
+    closed = await _complaint(session, "k1", "s1", closed_at=NOW - 2191 * DAY)
+    recently = await _complaint(session, "k2", "s2", closed_at=NOW - 2189 * DAY)
+    still_open = await _complaint(session, "k3", "s3")
+    assert (await retention.purge(session, POLICY, now=NOW)).complaints_anonymised == 1
+    for complaint in (closed, recently, still_open):
+        await session.refresh(complaint)
+    assert (closed.name, closed.email, closed.phone, closed.narrative, closed.people_involved) == (
+        retention.ANONYMISED, "", "", "", "",
+    )
+    assert closed.category_triggers == [] and closed.reference.startswith("CRT-")  # the anonymous ticket stays
+    notes = (await session.scalars(select(ComplaintNote.complaint_id))).all()
+    assert closed.id not in notes and recently.id in notes
+    assert recently.name == still_open.name == "Zebedee Quux"
+    everything = " ".join(str(row) for row in (await session.execute(select(Complaint.__table__))).all())
+    assert everything.lower().count("zebedee") == 2 * 2  # name and e-mail of the two kept complaints only
+    assert (await retention.purge(session, POLICY, now=NOW)).complaints_anonymised == 0
+
+
+async def _report(session, reference_date, *, item_disposed=None):
+    report = await create_report(
+        session, LostQuery("phones", "iphone", "black", "Watford", reference_date.date()),
+        contact_name="Zebedee Quux", contact="zebedee@example.org", actor="conversation:test",
+    )  # fmt: skip
+    report.created_at = reference_date
+    if item_disposed is not None:
+        item = FoundItem(reference=f"F{report.id}", category="phones", description="phone", found_on=date(2026, 1, 1),
+                         found_at="Watford", held_at="Watford", dispose_after=item_disposed)  # fmt: skip
+        session.add(item)
+        await session.flush()
+        report.matched_item_id, report.status = item.id, "matched"
+    await session.flush()
+    return report.reference
+
+
+async def test_lost_reports_go_after_disposal_plus_the_margin_or_their_period(session):
+    gone = [
+        await _report(session, NOW - 121 * DAY),
+        await _report(session, NOW - 200 * DAY, item_disposed=(NOW - 31 * DAY).date()),
+    ]
+    kept = [
+        await _report(session, NOW - 119 * DAY),
+        await _report(session, NOW - 200 * DAY, item_disposed=(NOW - 29 * DAY).date()),
+    ]
+    assert (await retention.purge(session, POLICY, now=NOW)).lost_reports == 2
+    left = set((await session.scalars(select(LostReport.reference))).all())
+    assert left == set(kept) and not left & set(gone)
+
+
+async def test_audit_entries_go_after_their_period(session):
+    for age in (731, 729):
+        entry = await audit.record(session, actor="cli", action=f"test.{age}")
+        entry.at = NOW - age * DAY
+    await session.flush()
+    assert (await retention.purge(session, POLICY, now=NOW)).audit_entries == 1
+    assert (await session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("test.%")))).all() == [
+        "test.729"
+    ]
+
+
+def _form(surname):
+    return [{"event": "active_loop", "name": "case_status_form"}, {"event": "user", "text": "[surname]"},
+            {"event": "slot", "name": "case_surname", "value": surname}, {"event": "slot", "name": "other", "value": 1}]
+
+
+@pytest.mark.parametrize(("idle_minutes", "swept"), [(61, True), (59, False)])
+async def test_a_form_left_idle_loses_its_values(sessions, idle_minutes, swept):
+    updated = (NOW - timedelta(minutes=idle_minutes)).timestamp()
+    async with sessions() as session, session.begin():
+        await create_conversations(session, {"left": (updated, _form("Quux")), "done": (updated, _form(None))})
+    async with sessions() as session, session.begin():
+        assert await retention.forms_to_sweep(session, POLICY, now=NOW) == (["left"] if swept else [])
+    async with sessions() as session, session.begin():  # one conversation per transaction, under its lock
+        assert await retention.sweep_form(session, "left", POLICY, now=NOW) == (1 if swept else 0)
+    async with sessions() as session:
+        values = [e.get("value") for e in await stored(session, "left") if e["event"] == "slot"]
+        assert values == ([None, 1] if swept else ["Quux", 1])
+        query = text("SELECT version, form_values FROM tracker_senders WHERE sender_id = 'left'")
+        row = (await session.execute(query)).one()
+        assert (row.version, bool(row.form_values)) == ((2, False) if swept else (1, True))
+        assert await retention.forms_to_sweep(session, POLICY, now=NOW) == []

@@ -1,0 +1,81 @@
+"""Subject access and erasure: one person's tickets, reports, conversations and audit entries, by e-mail or phone."""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import AuditEntry, Complaint, ComplaintStatusChange, LostReport
+from bot.services import audit
+from bot.services.complaints import tickets
+from bot.services.complaints.details import ComplaintDetails
+from bot.services.lost_property.reports import create_report
+from bot.services.lost_property.search import LostQuery
+from bot.services.subject_access import Subject, erase, export
+from tests.rasa_events import create_conversations
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+ZEB = ComplaintDetails(complainant_role="affected", name="Zebedee Quux", narrative="PC Smith pushed me",
+                       email="zebedee@example.org", phone="07700900123")  # fmt: skip
+OTHER = ComplaintDetails(complainant_role="witness", name="Someone Else", narrative="a car crash",
+                         email="else@example.org")  # fmt: skip
+
+
+@pytest.fixture
+async def held(session):
+    await create_conversations(session, {"zeb-chat": (1.0, [{"event": "user", "text": "I want to complain"},
+                                                             {"event": "bot", "text": "What's your name?"}])})
+    closed, _ = await tickets.create(session, ZEB, sender_id="zeb-chat", key="k1", now=NOW - timedelta(days=9))
+    closed.status = "closed"
+    closed.history.append(ComplaintStatusChange(from_status="new", to_status="closed", at=NOW))
+    still_open, _ = await tickets.create(session, ZEB, sender_id="zeb-chat-2", key="k2", now=NOW)
+    await tickets.create(session, OTHER, sender_id="else-chat", key="k3", now=NOW)
+    report = await create_report(session, LostQuery("phones", "iphone", "", "Watford", NOW.date()),
+                                 contact_name="Zebedee Quux", contact="07700900123", actor="test")  # fmt: skip
+    await audit.record(session, actor="staff:1", action="lost_property.viewed", subject=report.reference)
+    await session.flush()
+    return {"closed": closed.reference, "open": still_open.reference, "report": report.reference}
+
+
+@pytest.mark.parametrize(("typed", "kind", "value"), [
+    ("Zebedee@Example.org ", "email", "zebedee@example.org"), ("+44 7700 900123", "phone", "07700900123"),
+])
+def test_a_subject_is_an_email_or_a_phone_number_as_stored(typed, kind, value):
+    assert Subject.parse(typed) == Subject(kind, value)
+    assert Subject.parse(typed).label.startswith(f"subject-{kind}:") and value not in Subject.parse(typed).label
+
+
+@pytest.mark.parametrize("typed", ["", "Zebedee", "12345"])
+def test_anything_else_is_refused(typed):
+    with pytest.raises(ValueError, match="e-mail address or a UK phone number"):
+        Subject.parse(typed)
+
+
+async def test_the_export_holds_everything_about_them_and_is_audited(session, held):
+    document = await export(session, Subject.parse("zebedee@example.org"), actor="staff:7", now=NOW)
+    json.dumps(document)  # one JSON document
+    assert [c["reference"] for c in document["complaints"]] == [held["closed"], held["open"]]
+    assert document["complaints"][0]["name"] == "Zebedee Quux" and document["complaints"][0]["history"]
+    assert document["conversations"][0]["transcript"][0]["text"] == "I want to complain"
+    assert document["lost_reports"] == []  # left with the phone number, not the e-mail address
+    assert {e["action"] for e in document["audit_log"]} >= {"complaints.create"}
+    by_phone = await export(session, Subject.parse("07700 900123"), actor="staff:7", now=NOW)
+    assert [r["reference"] for r in by_phone["lost_reports"]] == [held["report"]]
+    assert "lost_property.viewed" in {e["action"] for e in by_phone["audit_log"]}
+    logged = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "subject.exported"))).all()
+    labels = [Subject.parse("zebedee@example.org").label, Subject.parse("07700900123").label]
+    assert [e.subject for e in logged] == labels
+    assert "zebedee" not in json.dumps([e.details for e in logged]).lower()
+
+
+async def test_erasure_removes_closed_complaints_and_reports_and_keeps_an_open_complaint(session, held):
+    erasure = await erase(session, Subject.parse("07700900123"), actor="cli", complaint_retention_days=2190)
+    assert erasure.removed == [f"complaint {held['closed']}: personal data and conversation removed",
+                               f"lost report {held['report']}: deleted"]  # fmt: skip
+    assert len(erasure.kept) == 1 and held["open"] in erasure.kept[0] and "Police Reform Act 2002" in erasure.kept[0]
+    names = dict((await session.execute(select(Complaint.reference, Complaint.name))).all())
+    assert names[held["closed"]] == "[removed]" and names[held["open"]] == "Zebedee Quux"
+    assert (await session.scalars(select(LostReport))).all() == []
+    entry = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "subject.erased"))).one()
+    assert entry.details == {"removed": 2, "kept": 1} and entry.subject == Subject.parse("07700900123").label

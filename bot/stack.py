@@ -32,6 +32,7 @@ class Stack:
     settings: Settings
     process: subprocess.Popen[bytes]
     log_path: Path
+    env: dict[str, str]
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """Send a JSON request to the web app; returns (status, decoded body)."""
@@ -58,6 +59,13 @@ class Stack:
         """Everything the services printed so far."""
         return self.log_path.read_text(errors="replace")
 
+    def command(self, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run `python -m bot ARGS` on this stack's database and settings (purge, subject...)."""
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args], env={**self.env, **(extra_env or {})}, cwd=PROJECT_ROOT,
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
     def stop(self) -> int:
         """Ctrl-C the supervisor and return its exit code."""
         if self.process.poll() is None:
@@ -70,12 +78,16 @@ class Stack:
         return self.process.returncode
 
 
-def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
-    """Migrate and fill a fresh database, then start `python -m bot run` and wait until healthy."""
+def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None, database_url: str = "") -> Stack:
+    """Migrate and fill a fresh database, then start `python -m bot run` and wait until healthy.
+
+    The database is a new SQLite file in work_dir, or `database_url` (an empty PostgreSQL database: the
+    caller makes a fresh one per stack and drops it afterwards).
+    """
     env = {
         **os.environ,
         "BOT_VAR_DIR": str(work_dir),
-        "DATABASE_URL": "",
+        "DATABASE_URL": database_url,
         "BOT_WEB_PORT": str(free_port()),
         "BOT_RASA_PORT": str(free_port()),
         "BOT_ACTIONS_PORT": str(free_port()),
@@ -91,7 +103,7 @@ def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None) -> Stac
         process = subprocess.Popen(
             [*bot, "run"], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    stack = Stack(settings, process, log_path)
+    stack = Stack(settings, process, log_path, env)
     deadline = time.monotonic() + settings.startup_timeout_seconds
     while "Everything is running" not in stack.log():
         if process.poll() is not None or time.monotonic() > deadline:

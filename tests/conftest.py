@@ -97,12 +97,36 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         await session.rollback()
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real services on a throwaway SQLite database; needs the trained model (`make train`)."""
+def _require_model() -> None:
     model = current_model(Settings.from_env())
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make train` (make test does) before the stack tests")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real services on a throwaway SQLite database; needs the trained model (`make train`)."""
+    _require_model()
     running = start_stack(tmp_path_factory.mktemp("stack"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real services on a fresh PostgreSQL database of the test server (BOT_TEST_POSTGRES_URL)."""
+    _require_model()
+    if not POSTGRES_URL:
+        pytest.fail("BOT_TEST_POSTGRES_URL is not set: the PostgreSQL stack needs a test server")
+    for url in _postgres_database(f"stack_{uuid.uuid4().hex[:12]}"):
+        running = start_stack(tmp_path_factory.mktemp("postgres-stack"), database_url=url)
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+@pytest.fixture(params=_backends())
+def any_stack(request: pytest.FixtureRequest) -> Stack:
+    """The session's stack on each backend under test (one stack per backend per session)."""
+    return request.getfixturevalue("stack" if request.param == "sqlite" else "postgres_stack")

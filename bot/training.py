@@ -18,6 +18,7 @@ MODEL_PREFIX = "bot-"
 # Code in rasa_addons/ that the Rasa server runs beside the model, never inside it: changing it needs no training.
 NOT_IN_MODEL = frozenset({
     "rasa_addons/tracker_store.py", "rasa_addons/tracker_tables.py", "rasa_addons/tracker_cache.py",
+    "rasa_addons/tracker_plan.py",
     "rasa_addons/stored_events.py",
     "rasa_addons/redaction.py", "rasa_addons/log_redaction.py", "rasa_addons/forgetting.py",
 })  # fmt: skip

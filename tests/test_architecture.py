@@ -1,6 +1,7 @@
 """The dependency rules of ARCHITECTURE.md, read from the imports of every module, and the size of modules."""
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,19 @@ RULES = [
     ("bot/db", ("bot.services", "bot.web", "bot.cli", "actions"), "the database layer knows no caller"),
 ]
 NEVER_FROM_TESTS = ("bot", "actions", "rasa_addons", "bench")  # nothing that runs may need the tests
+# rasa_addons modules that need only the standard library: the one redaction module and what the tracker store
+# shares with the web app. Our code may import these, and only these, from rasa_addons.
+SHARED_ADDONS = ("rasa_addons.redaction", "rasa_addons.log_redaction", "rasa_addons.stored_events",
+                 "rasa_addons.forgetting")  # fmt: skip
+RASA_ONLY_ADDONS = (
+    *sorted({".".join(path.relative_to(ROOT).with_suffix("").parts) for path in (ROOT / "rasa_addons").glob("*.py")}
+            - {"rasa_addons.__init__", *SHARED_ADDONS}),
+    "rasa_addons.encoder",
+)  # fmt: skip
+RULES += [
+    ("bot", RASA_ONLY_ADDONS, "only the Rasa server has Rasa: bot may share rasa_addons' standard-library modules"),
+    ("actions", RASA_ONLY_ADDONS, "the action server has no Rasa: it may share only the standard-library modules"),
+]
 
 
 def modules(folder: str) -> list[Path]:
@@ -79,6 +93,17 @@ def test_the_rules_see_real_imports():
     assert "bot.services.audit" in imported(ROOT / "bot/services/verified_lookup.py")
     assert "bot.web.staff.tickets" in imported(ROOT / "bot/web/staff/__init__.py")
     assert offenders("bot/web", ("bot.services",))  # the web views do use the services
+
+
+@pytest.mark.parametrize("shared", SHARED_ADDONS)
+def test_shared_addons_need_only_the_standard_library(shared):
+    path = ROOT / (shared.replace(".", "/") + ".py")
+    outside = sorted(
+        name for name in imported(path)
+        if name.split(".")[0] not in sys.stdlib_module_names and not name.startswith(SHARED_ADDONS)
+        and name != "__future__.annotations" and name != "rasa_addons"
+    )  # fmt: skip
+    assert not outside, f"{shared} is shared with the web app and the action server: it may not import {outside}"
 
 
 def test_no_module_is_over_300_lines():

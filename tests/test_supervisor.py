@@ -69,3 +69,30 @@ def test_tracker_store_uses_our_database(tmp_path):
     assert env["BOT_TRACKER_DIALECT"] == "sqlite"
     assert env["BOT_ACTIONS_PORT"] == "5999"
     assert env["SANIC_HOST"] == "127.0.0.1"
+
+
+def test_every_child_gets_the_secret_key_and_the_redacting_logging_config(tmp_path):
+    settings = replace(Settings.from_env({"BOT_VAR_DIR": str(tmp_path)}), secret_key="")
+    env = supervisor.child_env(settings)
+    assert env["BOT_SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()  # made once, here
+    assert supervisor.child_env(settings)["BOT_SECRET_KEY"] == env["BOT_SECRET_KEY"]
+    commands = {service.name: service.command for service in supervisor.services(settings, tmp_path / "m.tar.gz")}
+    assert commands["rasa"][-2:] == ["--logging-config-file", "logging.yml"]
+    assert commands["actions"][-2:] == ["--logging-config_file", "logging.yml"]
+    assert (settings.project_root / "logging.yml").is_file()
+
+
+async def test_the_periodic_jobs_run_while_healthy_and_stop_with_the_group(monkeypatch, tmp_path, capsys):
+    _fake_services(monkeypatch, [0])
+    ran = tmp_path / "ran"
+    job = supervisor.periodic.PeriodicJob("test", [sys.executable, "-c", f"open({str(ran)!r}, 'a').write('x')"], 0.2, 0)
+    monkeypatch.setattr(supervisor.periodic, "privacy_jobs", lambda settings: [job])
+    sup = supervisor.Supervisor(_settings(tmp_path), tmp_path / "model.tar.gz")
+    task = asyncio.create_task(sup.run())
+    while not ran.exists():
+        await asyncio.sleep(0.1)
+    sup.stopping.set()
+    assert await asyncio.wait_for(task, 30) == 0
+    runs = len(ran.read_text())
+    await asyncio.sleep(0.5)
+    assert len(ran.read_text()) == runs  # stopped with the services

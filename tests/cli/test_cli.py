@@ -19,7 +19,8 @@ def _bot(*args, env_dir, stdin=None):
 @pytest.mark.parametrize(
     "command",
     [["run"], ["train"], ["web"], ["db", "upgrade"], ["db", "downgrade"], ["demo-data"], ["staff", "add"],
-     ["test-conversations"], ["staff", "token"], ["cases", "import"], ["property", "import"]],
+     ["test-conversations"], ["staff", "token"], ["cases", "import"], ["property", "import"], ["purge"],
+     ["subject", "export"], ["subject", "erase"]],
 )
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_info:

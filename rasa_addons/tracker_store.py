@@ -16,7 +16,6 @@ Rasa's SQLTrackerStore does not:
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import time
@@ -24,7 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import rasa.shared.utils.common
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
@@ -33,11 +31,11 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Connection
 
-from rasa_addons import redaction, stored_events
+from rasa_addons import stored_events
 from rasa_addons import tracker_tables as tables
 from rasa_addons.forgetting import sender_hash
-from rasa_addons.stored_events import State
 from rasa_addons.tracker_cache import Cached, TrackerCache
+from rasa_addons.tracker_plan import Plan, event_from, plan_save, public_strings
 
 logger = logging.getLogger(__name__)
 
@@ -51,67 +49,6 @@ class Loaded:
     version: int | None  # tracker_senders.version when it was read (None: the conversation had no row)
     count: int
     ids: list[int]
-
-
-@dataclass
-class Plan:
-    """What one save writes: the new events as stored, and which events lose their form value."""
-
-    new: list[dict[str, Any]]
-    removed: set[int]
-    session_index: int  # the index of the current session's first event
-    form_values: bool
-
-
-def _brief(event: Event) -> dict[str, Any]:
-    """What stored_events.State needs of an event that is already stored."""
-    if event.type_name == "slot":
-        return {"event": "slot", "name": event.key, "value": event.value}  # type: ignore[attr-defined]
-    if event.type_name == "active_loop":
-        return {"event": "active_loop", "name": event.name}  # type: ignore[attr-defined]
-    return {"event": event.type_name}
-
-
-def plan_save(events: list[Event], start: int, keep: Iterable[str] = ()) -> Plan:
-    """The rows a save writes for events[start:], and the earlier events whose form value goes."""
-    state, new, removed, session_index = State(), [], set(), 0
-    for index, event in enumerate(events):
-        if index < start:
-            brief = _brief(event)
-        else:
-            brief = event.as_dict()
-            new.append(stored_events.redact_event(brief, state, keep))
-        removed.update(state.observe(index, brief))
-        if brief["event"] == "session_started":
-            session_index = index
-    for index in removed:
-        if index >= start:
-            new[index - start] = stored_events.without_value(new[index - start])
-    return Plan(new, {index for index in removed if index < start}, session_index, state.values != {})
-
-
-@functools.lru_cache(maxsize=1)
-def _event_classes() -> dict[str, type[Event]]:
-    """Event classes by type name, the first of Rasa's own lookup order winning (as Event.resolve_by_type)."""
-    classes: dict[str, type[Event]] = {}
-    for cls in rasa.shared.utils.common.all_subclasses(Event):
-        classes.setdefault(cls.type_name, cls)
-    return classes
-
-
-def event_from(data: dict[str, Any]) -> Event | None:
-    """An event from its JSON form: Event.from_parameters without walking every subclass for each event."""
-    cls = _event_classes().get(str(data.get("event")))
-    return cls._from_parameters(data) if cls is not None else Event.from_parameters(data)
-
-
-def public_strings(domain: Domain) -> frozenset[str]:
-    """What the assistant's own responses contain that the rules would take for personal data (helplines)."""
-    found: set[str] = set()
-    for variations in domain.responses.values():
-        for variation in variations:
-            found.update(redaction.findall(str(variation.get("text") or "")))
-    return frozenset(found)
 
 
 class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):

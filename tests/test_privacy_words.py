@@ -1,0 +1,73 @@
+"""Every privacy sentence the assistant, the README and the staff pages say matches what the code does.
+
+What each sentence promises is proved where the behaviour is tested (named below); this test ties the
+numbers in the words to the settings, so changing one without the other fails.
+"""
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+RESPONSES = YAML(typ="safe").load((ROOT / "domain.yml").read_text())["responses"]
+README = (ROOT / "README.md").read_text()
+DEFAULTS = Settings()
+
+
+def said(response: str) -> str:
+    return RESPONSES[response][0]["text"]
+
+
+def test_the_greeting():
+    # Kept for BOT_RETAIN_CONVERSATIONS_DAYS (tests/services/test_retention.py), without the details listed
+    # (tests/web/test_privacy_stack.py, tests/rasa_addons/test_redaction.py), deleted at once by the quick exit
+    # (tests/web/test_forget.py, tests/browser/test_quick_exit.py).
+    text = said("utter_greet")
+    assert "this chat is anonymous" in text
+    assert f"I keep the conversation for {DEFAULTS.retain_conversations_days} days, without email addresses, " \
+           "phone numbers, postcodes, reference numbers or the answers you type into my questions" in text
+    assert '"Leave this site" deletes it at once' in text
+
+
+def test_the_case_check():
+    # tests/web/test_privacy_stack.py: the surname, postcode and reference are nowhere after a check;
+    # tests/services/test_secret_key.py: the audit log's reference is a keyed pseudonym.
+    assert "I only use them for this check and don't keep them afterwards: the record of the check holds only a " \
+           "coded form of the reference, never your surname or postcode." in said("utter_case_status_intro")
+
+
+def test_the_complaint_form():
+    # Stopped (tests/rasa_addons/test_tracker_store.py, test_privacy_stack.py) or idle for an hour
+    # (tests/services/test_retention.py, the sweep); kept six years after closing (test_retention.py).
+    text = said("utter_complaint_intro")
+    assert "nothing is kept until you press Submit, and if you stop, or leave the chat for an hour, what you typed " \
+           "is deleted." in text
+    assert DEFAULTS.form_idle_minutes == 60
+    assert DEFAULTS.retain_complaints_days == 6 * 365
+    assert "keeps your complaint and contact details while they handle it and for 6 years after it's closed" in text
+
+
+def test_the_lost_property_form():
+    # tests/web/test_privacy_stack.py (a search left without a report leaves nothing), test_retention.py.
+    assert "What you type is only used for this search and is deleted from our conversation when you finish." in (
+        said("utter_lost_item_intro")
+    )
+    assert f"Staff keep a report and its contact details for {DEFAULTS.retain_lost_reports_days} days, or until " \
+           f"{DEFAULTS.retain_lost_margin_days} days after a matching item's disposal date, and then delete them." in (
+        said("utter_lost_item_no_match")
+    )
+
+
+@pytest.mark.parametrize(("variable", "default"), [
+    ("BOT_RETAIN_CONVERSATIONS_DAYS", DEFAULTS.retain_conversations_days),
+    ("BOT_RETAIN_COMPLAINTS_DAYS", DEFAULTS.retain_complaints_days),
+    ("BOT_RETAIN_LOST_REPORTS_DAYS", DEFAULTS.retain_lost_reports_days),
+    ("BOT_RETAIN_LOST_MARGIN_DAYS", DEFAULTS.retain_lost_margin_days),
+    ("BOT_RETAIN_AUDIT_DAYS", DEFAULTS.retain_audit_days),
+    ("BOT_FORM_IDLE_MINUTES", DEFAULTS.form_idle_minutes),
+])  # fmt: skip
+def test_the_readme_gives_each_period_and_its_default(variable, default):
+    assert f"| `{variable}` | `{default}` |" in README

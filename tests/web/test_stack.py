@@ -14,14 +14,22 @@ from bot.db.engine import create_engine
 pytestmark = pytest.mark.stack
 
 
-async def _intents(settings, sender):
+async def _column(settings, sender, sql):
     engine = create_engine(settings)
     try:
         async with engine.connect() as connection:
-            query = text("SELECT intent_name FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id")
-            return [row[0] for row in await connection.execute(query, {"s": sender})]
+            return [row[0] for row in await connection.execute(text(sql), {"s": sender})]
     finally:
         await engine.dispose()
+
+
+def _intents(settings, sender):
+    query = "SELECT intent_name FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"
+    return asyncio.run(_column(settings, sender, query))
+
+
+def _stored_events(settings, sender):
+    return asyncio.run(_column(settings, sender, "SELECT type_name FROM events WHERE sender_id = :s"))
 
 
 def test_healthz_sees_every_service(any_stack):
@@ -50,7 +58,7 @@ def test_conversation_is_kept_in_the_tracker_store(any_stack):
     sender = str(uuid.uuid4())
     stack.chat(sender, "hi")
     stack.chat(sender, "what can you do")
-    assert asyncio.run(_intents(stack.settings, sender)) == ["greet", "capabilities"]
+    assert _intents(stack.settings, sender) == ["greet", "capabilities"]
 
 
 def test_the_relay_keeps_the_message_out_of_the_log(any_stack):
@@ -58,3 +66,28 @@ def test_the_relay_keeps_the_message_out_of_the_log(any_stack):
     secret = f"my name is Zebedee{uuid.uuid4().hex[:6]}"
     stack.chat(str(uuid.uuid4()), secret)
     assert secret not in stack.log()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
+def test_a_conversation_forgotten_while_a_message_is_in_flight_stays_forgotten(any_stack, delay):
+    """The quick exit lands while Rasa is answering (at several moments of the turn): nothing is stored after."""
+    import threading
+    import time
+
+    stack = any_stack
+    sender = str(uuid.uuid4())
+    stack.chat(sender, "hello")
+    answered = {}
+    in_flight = threading.Thread(
+        target=lambda: answered.update(status=stack.request(
+            "POST", "/api/chat", {"sender": sender, "message": "my email is someone@example.org, what can you do?"}
+        )[0])
+    )  # fmt: skip
+    in_flight.start()
+    time.sleep(delay)
+    assert stack.request("POST", f"/api/chat/{sender}/forget")[0] == 204
+    in_flight.join(60)
+    assert answered["status"] in (200, 410)
+    time.sleep(1.0)  # anything still to be written by Rasa would be by now
+    assert _stored_events(stack.settings, sender) == []
+    assert stack.request("POST", "/api/chat", {"sender": sender, "message": "hello again"})[0] == 410

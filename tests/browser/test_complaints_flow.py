@@ -88,7 +88,14 @@ def test_a_complaint_from_the_chat_to_the_dashboard_and_back(stack, page, contex
     expect(triage).to_contain_text("Alleges death or serious injury")
     expect(triage).to_contain_text("“taken to hospital”")
     expect(triage).to_contain_text("“punched”")
-    expect(staff_page.locator("[data-testid=transcript]")).to_contain_text("Robin Example")
+    # The ticket names the resident; its transcript shows what was said with the answers to the form's
+    # questions as placeholders (issue 16: the conversation keeps no name, e-mail or phone number).
+    expect(staff_page.locator("main")).to_contain_text("Robin Example")
+    transcript = staff_page.locator("[data-testid=transcript]")
+    expect(transcript).to_contain_text("how do I complain about a police officer?")
+    expect(transcript).to_contain_text("Resident: [name]")
+    expect(transcript).not_to_contain_text("Robin Example")
+    expect(transcript).not_to_contain_text(RESIDENT_EMAIL)
     staff_page.get_by_label("Status", exact=True).select_option("acknowledged")
     staff_page.get_by_role("button", name="Change status").click()
     expect(staff_page.locator("[data-testid=status]")).to_have_text("Acknowledged")

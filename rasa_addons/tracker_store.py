@@ -154,15 +154,12 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         sender_id, events = tracker.sender_id, list(tracker.events)
         loaded: Loaded | None = getattr(tracker, LOADED, None)
         with tables.conversation_transaction(self.engine, sender_id) as connection:
-            forgotten_table = tables.FORGOTTEN.c.sender_hash
-            forgotten = connection.execute(
-                sa.select(forgotten_table).where(forgotten_table == sender_hash(sender_id))
-            ).first()
-            if forgotten is not None:
+            state = connection.execute(self._state_query(sender_id)).one()
+            if state.forgotten:
                 self.cache.pop(sender_id)
                 logger.info("Not storing a conversation that was forgotten.")
                 return
-            head = connection.execute(sa.select(tables.SENDERS).where(tables.SENDERS.c.sender_id == sender_id)).first()
+            head = state if state.version is not None else None
             if loaded is None:  # a tracker we did not hand out: what is stored is what the database says
                 start = self._stored_count(connection, sender_id, head)
                 old_ids: list[int] = []
@@ -171,7 +168,7 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
                 if head is None and loaded.version is not None:
                     old_ids = []  # removed meanwhile (retention, erasure): never written back, only the new events
             plan = plan_save(events, start, self._keep)
-            new_ids = [self._insert(connection, sender_id, data) for data in plan.new]
+            new_ids = self._insert(connection, sender_id, plan.new)
             ids = [*old_ids, *new_ids] if len(old_ids) == start else [*([0] * start), *new_ids]
             for index in sorted(plan.removed):
                 if ids[index]:
@@ -193,19 +190,34 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         return int(connection.execute(query).scalar() or 0)
 
     @staticmethod
-    def _insert(connection: Connection, sender_id: str, data: dict[str, Any]) -> int:
-        intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
-        result = connection.execute(
-            tables.EVENTS.insert().values(
-                sender_id=sender_id,
-                type_name=data.get("event"),
-                timestamp=data.get("timestamp"),
-                intent_name=intent,
-                action_name=data.get("name"),
-                data=json.dumps(data),
-            )
-        )
-        return int(result.inserted_primary_key[0])
+    def _state_query(sender_id: str) -> sa.sql.Select:
+        """One row, one round trip: whether the conversation was forgotten, and what the store has of it."""
+        forgotten = sa.exists().where(tables.FORGOTTEN.c.sender_hash == sender_hash(sender_id))
+        one = sa.select(sa.literal(1).label("one")).subquery()
+        mine = tables.SENDERS.c.sender_id == sender_id
+        return sa.select(forgotten.label("forgotten"), tables.SENDERS).select_from(one.outerjoin(tables.SENDERS, mine))
+
+    @staticmethod
+    def _insert(connection: Connection, sender_id: str, events: list[dict[str, Any]]) -> list[int]:
+        """Insert the events in order; returns their row ids (one statement on PostgreSQL)."""
+        rows = [
+            {
+                "sender_id": sender_id,
+                "type_name": data.get("event"),
+                "timestamp": data.get("timestamp"),
+                "intent_name": ((data.get("parse_data") or {}).get("intent") or {}).get("name"),
+                "action_name": data.get("name"),
+                "data": json.dumps(data),
+            }
+            for data in events
+        ]
+        if not rows:
+            return []
+        if connection.dialect.name == "postgresql":
+            # Ids come from the sequence in the order of the VALUES: sorted, they are the rows' ids in order.
+            inserted = connection.execute(tables.EVENTS.insert().values(rows).returning(tables.EVENTS.c.id))
+            return sorted(int(row_id) for row_id in inserted.scalars())
+        return [int(connection.execute(tables.EVENTS.insert().values(row)).inserted_primary_key[0]) for row in rows]
 
     @staticmethod
     def _write_head(connection: Connection, sender_id: str, head: Any, plan: Plan, ids: list[int], total: int) -> int:

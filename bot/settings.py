@@ -77,6 +77,8 @@ class Settings:
     chat_rate_per_minute: int = 30
     # One address can be many residents (a library, a mobile network), so its limit is looser.
     chat_rate_per_address: int = 300
+    # Messages of one address being answered at once: one flooding client cannot fill Rasa's queue.
+    chat_in_flight_per_address: int = 5
     # Every resident together, across every web instance (shared state): beyond it, a polite 429.
     chat_rate_global: int = 1800
     # Proxies whose X-Forwarded-For we believe (CIDR ranges); none by default: the peer is the client.
@@ -113,6 +115,9 @@ class Settings:
             chat_max_chars=_int(env, "BOT_CHAT_MAX_CHARS", defaults.chat_max_chars),
             chat_rate_per_minute=_int(env, "BOT_CHAT_RATE_PER_MINUTE", defaults.chat_rate_per_minute),
             chat_rate_per_address=_int(env, "BOT_CHAT_RATE_PER_ADDRESS", defaults.chat_rate_per_address),
+            chat_in_flight_per_address=_int(
+                env, "BOT_CHAT_IN_FLIGHT_PER_ADDRESS", defaults.chat_in_flight_per_address
+            ),
             chat_rate_global=_int(env, "BOT_CHAT_RATE_GLOBAL", defaults.chat_rate_global),
             trusted_proxies=_networks(env, "BOT_TRUSTED_PROXIES"),
             rasa_timeout_seconds=_int(env, "BOT_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
@@ -126,7 +131,8 @@ class Settings:
             port = getattr(settings, name)
             if not 0 < port < 65536:
                 raise SettingsError(f"{name} must be between 1 and 65535, not {port}")
-        for name in ("chat_rate_per_minute", "chat_rate_per_address", "chat_rate_global", "rasa_timeout_seconds"):
+        for name in ("chat_rate_per_minute", "chat_rate_per_address", "chat_rate_global", "chat_in_flight_per_address",
+                     "rasa_timeout_seconds"):
             if getattr(settings, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(settings, name)}")
         if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):

@@ -12,7 +12,7 @@ from bot.web.body import clean_text, read_json
 from bot.web.domain_info import is_feedback
 from bot.web.errors import ApiError
 from bot.web.keys import DOMAIN, FORGOTTEN, REPLAYS, SESSIONS, SETTINGS
-from bot.web.limits import check_chat
+from bot.web.limits import check_chat, in_flight
 from bot.web.relay import form_in_progress, relay
 from bot.web.replay_cache import parse_message_id
 
@@ -63,7 +63,8 @@ async def chat(request: web.Request) -> web.StreamResponse:
     if is_feedback(message) and await form_in_progress(app, sender):
         raise ApiError(409, "feedback_in_form", FEEDBACK_IN_FORM)
     # The widget resends a message with the same id after a network drop; Rasa must see it only once.
-    replies = await app[REPLAYS].run(sender, message_id, lambda: relay(app, sender, message))
+    async with in_flight(request):
+        replies = await app[REPLAYS].run(sender, message_id, lambda: relay(app, sender, message))
     if await app[FORGOTTEN].contains(sender):
         # Forgotten while Rasa was answering, and Rasa has just saved the events again: delete them again.
         async with app[SESSIONS]() as session, session.begin():

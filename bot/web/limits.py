@@ -1,4 +1,5 @@
-"""Rate limits of the public chat: per conversation, per client address and one ceiling for everyone.
+"""Rate limits of the public chat: per conversation, per client address and one ceiling for everyone, and how
+many of one address's messages may be answered at once.
 
 Every window is in the shared state, so all web instances count together, and a message is counted only
 when every limit has room: a flooding client refused by its own limits uses up nothing of the ceiling the
@@ -10,6 +11,8 @@ chat is, or however hard one address floods it, a resident can always leave with
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 
@@ -41,6 +44,26 @@ async def check_chat(request: web.Request, sender: str) -> None:
         raise _refusal(max(sender_wait, address_wait), TOO_FAST)
     if global_wait:
         raise _refusal(global_wait, BUSY)
+
+
+@asynccontextmanager
+async def in_flight(request: web.Request) -> AsyncIterator[None]:
+    """Hold one of the address's places for messages being answered (429 when they are all taken).
+
+    A window of 300 a minute lets a script send all of them at once, and Rasa answers one turn after another:
+    without this, one address could fill Rasa's queue and every resident would wait behind it.
+    """
+    settings = request.app[SETTINGS]
+    state = request.app[STATE]
+    key = f"chat:flight:{client_address(request)}"
+    # A ticket outlives the longest relay, so one left by an instance that died frees itself.
+    ticket = await state.enter(key, settings.chat_in_flight_per_address, settings.rasa_timeout_seconds + 5)
+    if ticket is None:
+        raise _refusal(1, TOO_FAST)
+    try:
+        yield
+    finally:
+        await state.leave(key, ticket)
 
 
 async def check_forget(request: web.Request, sender: str) -> None:

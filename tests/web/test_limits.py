@@ -1,5 +1,6 @@
 """Rate limits: per conversation, per client address, a global ceiling with Retry-After, and forget never starved."""
 
+import asyncio
 import uuid
 from dataclasses import replace
 
@@ -68,3 +69,17 @@ async def test_forget_has_its_own_limit_per_address(limited):
         for _ in range(5)
     ]
     assert statuses == [204] * 4 + [429]
+
+
+async def test_one_address_has_only_so_many_messages_answered_at_once(app_settings, fake_rasa):
+    fake, _ = fake_rasa
+    fake.delay = 0.5
+    settings = replace(app_settings, trusted_proxies=("127.0.0.1/32",), chat_in_flight_per_address=2)
+    async with TestClient(TestServer(create_app(settings))) as client:
+        flood = await asyncio.gather(*(_chat(client, "203.0.113.66") for _ in range(5)))
+        assert sorted(response.status for response in flood) == [200, 200, 429, 429, 429]
+        refused = next(response for response in flood if response.status == 429)
+        assert refused.headers["Retry-After"] == "1"
+        resident = await _chat(client, "198.51.100.1")  # another address is not held up
+        assert resident.status == 200
+        assert (await _chat(client, "203.0.113.66")).status == 200  # the places are given back

@@ -2,6 +2,8 @@
 
 Three things live here, so that any web instance can answer any request (no sticky sessions):
 - rate-limit counters (`hit`): sliding windows per key, checked and recorded together (all or none);
+- requests in flight (`enter`, `leave`): at most so many at once per key, each forgotten after its ttl in case
+  the instance that entered dies before it leaves;
 - the replay cache (`replay_*`): the replies to a message, by (sender, message id), for a retry;
 - a cache of forgotten senders (`forgotten_*`), in front of the durable list (see `forgotten.py`).
 
@@ -36,6 +38,12 @@ class SharedState(Protocol):
     async def hit(self, limits: list[Limit]) -> list[float]:
         """Seconds to wait for each limit (0.0: room for one more); the event is recorded under every limit
         only when all of them have room, else under none."""
+
+    async def enter(self, key: str, limit: int, ttl: float) -> str | None:
+        """A ticket for one more request in flight under `key` if fewer than `limit` are, else None."""
+
+    async def leave(self, key: str, ticket: str) -> None:
+        """The request with this ticket is over."""
 
     async def replay_get(self, sender: str, message_id: str) -> Replies | None:
         """The stored replies of this message, if it was answered."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -28,6 +29,8 @@ class MemoryState:
         self._replies: OrderedDict[tuple[str, str], tuple[float, Replies]] = OrderedDict()
         self._claims: dict[tuple[str, str], float] = {}
         self._forgotten: OrderedDict[str, float] = OrderedDict()
+        self._in_flight: dict[str, dict[str, float]] = {}
+        self._tickets = itertools.count(1)
 
     async def hit(self, limits: list[Limit]) -> list[float]:
         """Seconds to wait per limit; the event is recorded under all of them only if all have room."""
@@ -46,6 +49,25 @@ class MemoryState:
         while len(self._events) > MAX_KEYS:
             self._events.popitem(last=False)
         return waits
+
+    async def enter(self, key: str, limit: int, ttl: float) -> str | None:
+        """A ticket for one more request in flight under the key, if there is room."""
+        now = self._clock()
+        tickets = self._in_flight.setdefault(key, {})
+        for ticket in [t for t, expires in tickets.items() if expires <= now]:
+            del tickets[ticket]
+        if len(tickets) >= limit:
+            return None
+        ticket = str(next(self._tickets))
+        tickets[ticket] = now + ttl
+        return ticket
+
+    async def leave(self, key: str, ticket: str) -> None:
+        """The request with this ticket is over."""
+        tickets = self._in_flight.get(key, {})
+        tickets.pop(ticket, None)
+        if not tickets:
+            self._in_flight.pop(key, None)
 
     def _window(self, limit: Limit, now: float) -> deque[float]:
         events = self._events.setdefault(limit.key, deque())

@@ -49,6 +49,16 @@ return waits
 """
 
 
+# KEYS: the key; ARGV: now (ms), the limit, the ticket's expiry (ms), the ticket, its ttl (ms).
+ENTER_SCRIPT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
+
 class RedisState:
     """The shared state on a Redis server, through redis-py's asyncio client."""
 
@@ -66,6 +76,7 @@ class RedisState:
         self.forgotten_ttl = forgotten_ttl
         self._client = redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self._hit = self._client.register_script(HIT_SCRIPT)
+        self._enter = self._client.register_script(ENTER_SCRIPT)
         self._last_warning = 0.0
 
     def _failed(self, what: str) -> None:
@@ -86,6 +97,24 @@ class RedisState:
             self._failed("rate limits")
             return [0.0 for _ in limits]
         return [float(wait) / 1000 for wait in waits]
+
+    async def enter(self, key: str, limit: int, ttl: float) -> str | None:
+        """A ticket for one more request in flight under the key, if there is room."""
+        now, life = int(self._clock() * 1000), int(ttl * 1000)
+        ticket = uuid.uuid4().hex
+        try:
+            entered = await self._enter(keys=[f"{PREFIX}flight:{key}"], args=[now, limit, now + life, ticket, life])
+        except RedisError:
+            self._failed("requests in flight")
+            return ticket
+        return ticket if entered else None
+
+    async def leave(self, key: str, ticket: str) -> None:
+        """The request with this ticket is over."""
+        try:
+            await self._client.zrem(f"{PREFIX}flight:{key}", ticket)
+        except RedisError:
+            self._failed("requests in flight")
 
     async def replay_get(self, sender: str, message_id: str) -> Replies | None:
         """The stored replies of this message, if it was answered."""

@@ -93,3 +93,17 @@ async def test_entries_expire(make_state):
 
 async def test_ping(make_state):
     assert await make_state().ping() is True
+
+
+async def test_requests_in_flight(make_state, clock):
+    state = make_state(clock)
+    first, second = await state.enter("a", 2, 30), await state.enter("a", 2, 30)
+    assert first and second and first != second
+    assert await state.enter("a", 2, 30) is None  # two in flight already
+    assert await state.enter("b", 2, 30)  # another key has its own room
+    await state.leave("a", first)
+    third = await state.enter("a", 2, 30)
+    assert third
+    clock.advance(31)  # an instance died without leaving: its tickets expire
+    assert await state.enter("a", 2, 30) and await state.enter("a", 2, 30)
+    assert await state.enter("a", 2, 30) is None

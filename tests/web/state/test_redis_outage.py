@@ -20,3 +20,12 @@ async def test_no_redis_fails_open():
         assert await state.ping() is False
     finally:
         await state.close()
+
+
+async def test_no_redis_lets_requests_in():
+    state = RedisState(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        assert await state.enter("k", 1, 30) and await state.enter("k", 1, 30)
+        await state.leave("k", "whatever")
+    finally:
+        await state.close()

@@ -113,6 +113,7 @@ def test_a_feedback_press_never_lands_in_a_form(stack, page, events):
     yes.click()
     widget.wait_for_answer(count)
     expect(widget.bot_messages().last).to_contain_text("Please answer the question first")
+    expect(page.get_by_text("Thank you for your feedback.")).to_have_count(0)  # it was not taken
     said = [json.loads(data).get("text") for kind, data in events(widget.sender()) if kind == "user"]
     assert said == ["what is beacon", "any update on my case"]  # the press never reached the form
     widget.ask("41/10234/26")  # and the form carries on where it was

@@ -12,6 +12,7 @@ import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -28,7 +29,7 @@ from tests.web.staff.conftest import csrf_from
 
 FUZZ = settings(
     max_examples=60,
-    deadline=None,  # a slow database on a busy machine is not what this tests; the count bounds the time
+    deadline=timedelta(seconds=30),  # generous (a busy machine, PostgreSQL): only a hang should reach it
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -86,7 +87,7 @@ async def fuzz(drive: Callable[..., Awaitable[None]], **strategies: st.SearchStr
     @FUZZ
     @given(**strategies)
     def example(**values: object) -> None:
-        asyncio.run_coroutine_threadsafe(drive(**values), loop).result(timeout=120)
+        asyncio.run_coroutine_threadsafe(drive(**values), loop).result(timeout=60)
 
     await asyncio.to_thread(example)
 

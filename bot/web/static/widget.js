@@ -220,12 +220,16 @@
   function latestTurn() {
     // The assistant's messages since the resident last said something.
     var turn = [];
-    for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) turn.unshift(state.messages[i]);
+    for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
+      turn.unshift(state.messages[i]);
+    }
     return turn;
   }
 
   function lastUserMessage() {
-    for (var i = state.messages.length - 1; i >= 0; i--) if (state.messages[i].from === "user") return state.messages[i];
+    for (var i = state.messages.length - 1; i >= 0; i--) {
+      if (state.messages[i].from === "user") return state.messages[i];
+    }
     return null;
   }
 
@@ -236,7 +240,8 @@
     var given = state.feedback && typeof state.feedback === "object" ? state.feedback : {};
     var turn = latestTurn();
     var last = turn[turn.length - 1];
-    var answer = last && last.kind === "answer" && !turn.some(function (m) { return m.kind === "safety"; }) ? last : null;
+    var safety = turn.some(function (m) { return m.kind === "safety"; });
+    var answer = last && last.kind === "answer" && !safety ? last : null;
     var botAsks = buttons.some(function (b) { return /^\/feedback/.test(b.payload || ""); });
     var sentFeedback = given.sent && lastUserMessage() && lastUserMessage().id === given.sent;
     if (sentFeedback) {
@@ -376,6 +381,7 @@
     // Said kindly, once; what they typed goes back into the box, and nothing is retried behind their back.
     tries.limited = 0;
     state.outbox.shift();
+    if (state.feedback && state.feedback.sent === item.id) state.feedback = null; // it was not taken: no thanks
     updateMessage(item.id, "Not sent");
     restore([item]);
     problem(why);

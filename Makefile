@@ -11,7 +11,7 @@ BOT := $(VENV)/bin/python -m bot
 # make test works on its own database and ports, so it can run beside `make run`.
 TEST_ENV := BOT_VAR_DIR=var/test DATABASE_URL= BOT_WEB_PORT=8100 BOT_RASA_PORT=5105 BOT_ACTIONS_PORT=5155
 
-.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers
+.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers redis
 
 help:
 	@echo "make run    set up, migrate, load demo data, train if needed, start everything"
@@ -67,7 +67,11 @@ node_modules/.installed: package.json package-lock.json
 browsers: node_modules/.installed
 	test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium >/dev/null; }
 
-pytest: train browsers
+# The shared state's Redis tests start a throwaway redis-server of their own (Debian's package).
+redis:
+	test -x /usr/bin/redis-server || { $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server >/dev/null; }
+
+pytest: train browsers redis
 	$(VENV)/bin/python -m pytest
 
 conversation-tests: train
@@ -82,6 +86,7 @@ test: lint validate pytest conversation-tests nlu-tests
 
 bench: train  # the bench makes its own throwaway databases
 	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m bench.flood  # one address floods through a trusted proxy; the others still get through
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) var models/*.tar.gz .rasa results node_modules tests/artifacts

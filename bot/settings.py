@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,16 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    networks = []
+    for item in _list(env, name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise SettingsError(f"{name} must list addresses or CIDR ranges (commas between), not {item!r}") from exc
+    return tuple(networks)
+
+
 def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
     raw = env.get(name)
     path = Path(raw) if raw else default
@@ -71,7 +82,20 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     chat_max_chars: int = 1000
     chat_rate_per_minute: int = 30
-    rasa_timeout_seconds: int = 30
+    # One address can be many residents (a library, a mobile network), so its limit is looser.
+    chat_rate_per_address: int = 300
+    # Messages of one address being answered at once: one flooding client cannot fill Rasa's queue.
+    chat_in_flight_per_address: int = 5
+    # Every resident together, across every web instance (shared state): beyond it, a polite 429.
+    chat_rate_global: int = 1800
+    # Proxies whose X-Forwarded-For we believe (CIDR ranges); none by default: the peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
+    # The resident has an answer or an apology with a phone number within this many seconds.
+    rasa_timeout_seconds: int = 5
+    # Rasa's HTTP API (the tracker, for the apology's phone number); `run` makes one up when empty.
+    rasa_token: str = ""
+    # Shared state of several web instances (replay cache, rate limits, forgotten senders); empty: in process.
+    redis_url: str = ""
     startup_timeout_seconds: int = 300
     log_level: str = "INFO"
     # Staff cookies only over HTTPS (browsers count http://localhost as secure; aiohttp's test client does not).
@@ -107,7 +131,15 @@ class Settings:
             cors_origins=_list(env, "BOT_CORS_ORIGINS"),
             chat_max_chars=_int(env, "BOT_CHAT_MAX_CHARS", defaults.chat_max_chars),
             chat_rate_per_minute=_int(env, "BOT_CHAT_RATE_PER_MINUTE", defaults.chat_rate_per_minute),
+            chat_rate_per_address=_int(env, "BOT_CHAT_RATE_PER_ADDRESS", defaults.chat_rate_per_address),
+            chat_in_flight_per_address=_int(
+                env, "BOT_CHAT_IN_FLIGHT_PER_ADDRESS", defaults.chat_in_flight_per_address
+            ),
+            chat_rate_global=_int(env, "BOT_CHAT_RATE_GLOBAL", defaults.chat_rate_global),
+            trusted_proxies=_networks(env, "BOT_TRUSTED_PROXIES"),
             rasa_timeout_seconds=_int(env, "BOT_RASA_TIMEOUT", defaults.rasa_timeout_seconds),
+            rasa_token=env.get("BOT_RASA_TOKEN") or defaults.rasa_token,
+            redis_url=env.get("REDIS_URL") or defaults.redis_url,
             startup_timeout_seconds=_int(env, "BOT_STARTUP_TIMEOUT", defaults.startup_timeout_seconds),
             log_level=(env.get("BOT_LOG_LEVEL") or defaults.log_level).upper(),
             secure_cookies=_bool(env, "BOT_SECURE_COOKIES", defaults.secure_cookies),
@@ -127,6 +159,12 @@ class Settings:
             port = getattr(settings, name)
             if not 0 < port < 65536:
                 raise SettingsError(f"{name} must be between 1 and 65535, not {port}")
+        for name in ("chat_rate_per_minute", "chat_rate_per_address", "chat_rate_global", "chat_in_flight_per_address",
+                     "rasa_timeout_seconds"):
+            if getattr(settings, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, not {getattr(settings, name)}")
+        if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
         return settings
 
     @property

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiohttp
@@ -49,6 +50,8 @@ def services(settings: Settings, model: Path) -> list[Service]:
         "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--logging-config-file", LOGGING_CONFIG,
+        # The HTTP API, for the web app's tracker lookups (the apology's phone number): token only, loopback only.
+        "--enable-api", "--auth-token", settings.rasa_token,
     ]  # fmt: skip
     actions = [
         sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port),
@@ -76,6 +79,7 @@ def child_env(settings: Settings) -> dict[str, str]:
         BOT_VAR_DIR=str(settings.var_dir),
         # The key of every pseudonym: the same in every child (made once here on a first local run).
         BOT_SECRET_KEY=secret_key.resolve(settings),
+        BOT_RASA_TOKEN=settings.rasa_token,
     )
     return env
 
@@ -186,6 +190,11 @@ async def wait_for_url(url: str, timeout: float, alive: Callable[[], bool] = lam
     return False
 
 
+def with_rasa_token(settings: Settings) -> Settings:
+    """The settings with a token for Rasa's HTTP API: BOT_RASA_TOKEN, or a new random one for this run."""
+    return settings if settings.rasa_token else replace(settings, rasa_token=secrets.token_urlsafe(32))
+
+
 def run(settings: Settings, model: Path) -> int:
     """Supervise the three services until stopped."""
-    return asyncio.run(Supervisor(settings, model).run())
+    return asyncio.run(Supervisor(with_rasa_token(settings), model).run())

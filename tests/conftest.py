@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -16,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.settings import Settings
-from bot.stack import Stack, start_stack
+from bot.stack import Stack, free_port, start_stack
 from bot.training import current_model
 
 # Pseudonyms are keyed: every test process and every stack it starts uses this key (fixed, so tests repeat).
@@ -130,3 +134,41 @@ def postgres_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def any_stack(request: pytest.FixtureRequest) -> Stack:
     """The session's stack on each backend under test (one stack per backend per session)."""
     return request.getfixturevalue("stack" if request.param == "sqlite" else "postgres_stack")
+
+
+REDIS_SERVER = os.environ.get("BOT_TEST_REDIS_SERVER") or shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server on loopback (Debian's package, which `make test` and .ci/run install): its URL.
+
+    Missing is a failure, never a skip: the Redis implementation of the shared state must be tested.
+    """
+    if not Path(REDIS_SERVER).exists():
+        pytest.fail(f"{REDIS_SERVER} is missing: install Debian's redis-server (`make redis`; make test does)")
+    port = free_port()
+    work = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

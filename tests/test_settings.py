@@ -72,3 +72,17 @@ def test_secure_cookies_default_on_and_can_be_turned_off():
     assert Settings.from_env({"BOT_SECURE_COOKIES": "1"}).secure_cookies is True
     with pytest.raises(SettingsError, match="BOT_SECURE_COOKIES must be true or false"):
         Settings.from_env({"BOT_SECURE_COOKIES": "maybe"})
+
+
+def test_edge_settings_default_and_checked():
+    settings = Settings.from_env({})
+    assert (settings.chat_rate_per_address, settings.chat_rate_global, settings.rasa_timeout_seconds) == (300, 1800, 5)
+    assert (settings.trusted_proxies, settings.redis_url, settings.rasa_token) == ((), "", "")
+    custom = Settings.from_env(
+        {"REDIS_URL": "redis://127.0.0.1:6379/0", "BOT_RASA_TOKEN": "t", "BOT_CHAT_RATE_GLOBAL": "10"}
+    )
+    assert (custom.redis_url, custom.rasa_token, custom.chat_rate_global) == ("redis://127.0.0.1:6379/0", "t", 10)
+    with pytest.raises(SettingsError, match="REDIS_URL must start with"):
+        Settings.from_env({"REDIS_URL": "http://example.org"})
+    with pytest.raises(SettingsError, match="chat_rate_global must be at least 1"):
+        Settings.from_env({"BOT_CHAT_RATE_GLOBAL": "0"})

@@ -96,3 +96,13 @@ async def test_the_periodic_jobs_run_while_healthy_and_stop_with_the_group(monke
     runs = len(ran.read_text())
     await asyncio.sleep(0.5)
     assert len(ran.read_text()) == runs  # stopped with the services
+
+
+def test_rasa_gets_its_http_api_with_a_token_and_the_web_app_the_same_token(tmp_path):
+    settings = supervisor.with_rasa_token(_settings(tmp_path))
+    assert len(settings.rasa_token) > 30
+    assert supervisor.with_rasa_token(settings) is settings  # a token given (BOT_RASA_TOKEN) is kept
+    [rasa] = [s for s in supervisor.services(settings, tmp_path / "m.tar.gz") if s.name == "rasa"]
+    assert rasa.command[rasa.command.index("--auth-token") + 1] == settings.rasa_token
+    assert "--enable-api" in rasa.command and rasa.command[rasa.command.index("--interface") + 1] == "127.0.0.1"
+    assert supervisor.child_env(settings)["BOT_RASA_TOKEN"] == settings.rasa_token

@@ -10,24 +10,16 @@ from aiohttp import web
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.settings import Settings
 from bot.web import chat, forget, health, pages, staff
-from bot.web.errors import Handler, error_middleware
-from bot.web.forgotten import ForgottenSenders
-from bot.web.keys import (
-    ENGINE,
-    FORGOTTEN,
-    HTTP,
-    IP_LIMITER,
-    REPLAYS,
-    SENDER_LIMITER,
-    SESSIONS,
-    SETTINGS,
-    TEMPLATES,
-)
-from bot.web.ratelimit import RateLimiter
+from bot.web.cors import cors_middleware
+from bot.web.domain_info import DomainInfo
+from bot.web.errors import error_middleware
+from bot.web.forget import ForgottenTable
+from bot.web.headers import hide_server, security_headers
+from bot.web.keys import DOMAIN, ENGINE, FORGOTTEN, HTTP, REPLAYS, SESSIONS, SETTINGS, STATE, TEMPLATES
 from bot.web.replay_cache import ReplayCache
+from bot.web.state import ForgottenSenders, create_state
 
 MAX_BODY_BYTES = 64 * 1024
-IP_LIMIT_FACTOR = 10
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -44,29 +36,28 @@ async def _http_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Headers that keep pages out of frames and caches on shared computers."""
-    response = await handler(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+async def _shared_state(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    state = app[STATE] = create_state(settings)
+    # A claim on a message in flight outlives the longest relay, so a crashed instance's claim frees itself.
+    app[REPLAYS] = ReplayCache(state, claim_seconds=settings.rasa_timeout_seconds + 5)
+    # The shared cache answers most "was this forgotten?" questions; the database table is the durable list.
+    app[FORGOTTEN] = ForgottenSenders(state, ForgottenTable(app[SESSIONS]))
+    yield
+    await state.close()
 
 
 def create_app(settings: Settings) -> web.Application:
     """Build the web application for these settings."""
-    app = web.Application(middlewares=[security_headers, error_middleware], client_max_size=MAX_BODY_BYTES)
+    # Outermost first: security headers and CORS go on every response, the error middleware's included.
+    app = web.Application(
+        middlewares=[security_headers, cors_middleware, error_middleware], client_max_size=MAX_BODY_BYTES
+    )
     app[SETTINGS] = settings
     app[TEMPLATES] = pages.create_templates()
-    app[SENDER_LIMITER] = RateLimiter(settings.chat_rate_per_minute)
-    # Many residents can share one address (a library, a mobile network), so the IP limit is looser.
-    app[IP_LIMITER] = RateLimiter(settings.chat_rate_per_minute * IP_LIMIT_FACTOR)
-    app[REPLAYS] = ReplayCache()
-    app[FORGOTTEN] = ForgottenSenders()
-    app.cleanup_ctx.extend([_database, _http_client])
+    app[DOMAIN] = DomainInfo.load(settings.project_root / "domain.yml")
+    app.cleanup_ctx.extend([_database, _http_client, _shared_state])
+    app.on_response_prepare.append(hide_server)
     app.add_routes(pages.routes)
     app.add_routes(health.routes)
     app.add_routes(chat.routes)

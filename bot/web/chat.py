@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
-from bot.web.cors import preflight, with_cors
+from bot.web.body import clean_text, read_json
+from bot.web.domain_info import is_feedback
 from bot.web.errors import ApiError
-from bot.web.forget import forget_again_if_forgotten, is_forgotten
-from bot.web.keys import HTTP, IP_LIMITER, REPLAYS, SENDER_LIMITER, SETTINGS
+from bot.web.forget import forget_again_if_forgotten
+from bot.web.keys import DOMAIN, FORGOTTEN, REPLAYS, SETTINGS
+from bot.web.limits import check_chat, in_flight
+from bot.web.relay import form_in_progress, relay
 from bot.web.replay_cache import parse_message_id
 
 routes = web.RouteTableDef()
+
+ENDED = "This conversation has ended. Please start a new one."
+FEEDBACK_IN_FORM = (
+    "Please answer the question first (or type \"stop\" to leave it). You can tell us whether this helped afterwards."
+)
+
 
 def parse_chat_request(body: Any, max_chars: int) -> tuple[str, str]:
     """Check the {"sender", "message"} body; returns the canonical sender and the trimmed message."""
@@ -35,58 +41,37 @@ def parse_chat_request(body: Any, max_chars: int) -> tuple[str, str]:
     message = message.strip()
     if len(message) > max_chars:
         raise ApiError(413, "message_too_long", f"message must be at most {max_chars} characters.")
+    if not clean_text(message):
+        raise ApiError(400, "invalid_message", "message contains control characters that cannot be sent.")
     return sender, message
-
-
-routes.options("/api/chat")(preflight)
 
 
 @routes.post("/api/chat")
 async def chat(request: web.Request) -> web.StreamResponse:
-    """Relay one message to Rasa and return its list of bot messages, as the REST channel does."""
-    settings = request.app[SETTINGS]
+    """Relay one message to Rasa and return its list of bot messages (as the REST channel does, with kinds)."""
+    app = request.app
+    body = await read_json(request)
+    sender, message = parse_chat_request(body, app[SETTINGS].chat_max_chars)
+    message_id = parse_message_id(body)
+    # Typed "/intent{...}" is words, not an intent: only the domain's own buttons pass as payloads.
+    message = app[DOMAIN].as_words(message)
+    if not message:
+        raise ApiError(400, "invalid_message", "message must be a non-empty string.")
+    await check_chat(request, sender)
+    if await app[FORGOTTEN].contains(sender):
+        raise ApiError(410, "conversation_ended", ENDED)
+    if is_feedback(message) and await form_in_progress(app, sender):
+        raise ApiError(409, "feedback_in_form", FEEDBACK_IN_FORM)
+    # The widget resends a message with the same id after a network drop; Rasa must see it only once.
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", "The request body must be JSON.") from exc
-    sender, message = parse_chat_request(body, settings.chat_max_chars)
-    if not (request.app[SENDER_LIMITER].allow(sender) and request.app[IP_LIMITER].allow(str(request.remote))):
-        raise ApiError(429, "too_many_requests", "You're sending messages very quickly. Please wait a moment.")
-    ended = ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
-    if await is_forgotten(request.app, sender):
-        raise ended
-    try:
-        # The widget resends a message with the same id after a network drop; Rasa must see it only once.
-        replies = await request.app[REPLAYS].run(
-            sender, parse_message_id(body), lambda: relay(request.app, sender, message)
-        )
+        async with in_flight(request):
+            replies = await app[REPLAYS].run(sender, message_id, lambda: relay(app, sender, message))
     except Exception:
-        # Forgotten while Rasa was answering, and Rasa failed or timed out: still delete what it may have stored.
-        if await forget_again_if_forgotten(request.app, sender):
-            raise ended from None
+        # Forgotten while Rasa was answering, and the relay failed: still delete what Rasa may have stored.
+        if await forget_again_if_forgotten(app, sender):
+            raise ApiError(410, "conversation_ended", ENDED) from None
         raise
-    if await forget_again_if_forgotten(request.app, sender):
-        raise ended
-    return with_cors(request, web.json_response(replies))
-
-
-async def relay(app: web.Application, sender: str, message: str) -> list[dict[str, Any]]:
-    """Post to Rasa's REST webhook; Rasa being down or slow becomes a 503/504 in our error shape."""
-    settings = app[SETTINGS]
-    url = f"{settings.rasa_url}/webhooks/rest/webhook"
-    try:
-        async with app[HTTP].post(
-            url,
-            json={"sender": sender, "message": message},
-            timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_seconds),
-        ) as response:
-            if response.status != 200:
-                raise ApiError(502, "assistant_error", "The assistant could not answer just now. Please try again.")
-            replies = await response.json()
-    except asyncio.TimeoutError as exc:
-        raise ApiError(504, "assistant_timeout", "The assistant took too long to answer. Please try again.") from exc
-    except aiohttp.ClientError as exc:
-        raise ApiError(
-            503, "assistant_unavailable", "The assistant is not available just now. In an emergency call 999."
-        ) from exc
-    return replies if isinstance(replies, list) else []
+    if await forget_again_if_forgotten(app, sender):
+        # Forgotten while Rasa was answering: whatever it stored of this turn is deleted again.
+        raise ApiError(410, "conversation_ended", ENDED)
+    return web.json_response(replies)

@@ -1,7 +1,7 @@
 """Forgetting a conversation (the widget's quick exit): DELETE /api/chat/{sender} or POST .../forget.
 
 The quick exit sends its request with navigator.sendBeacon while the page is leaving, and a beacon
-can only POST, hence the POST twin of the DELETE.
+can only POST, hence the POST twin of the DELETE. It takes no body, whatever the content type.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 import uuid
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import checkpoint
 from bot.services import forgetting
-from bot.web.cors import preflight, with_cors
 from bot.web.errors import ApiError
-from bot.web.keys import ENGINE, FORGOTTEN, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS
+from bot.web.keys import ENGINE, FORGOTTEN, REPLAYS
+from bot.web.limits import check_forget
 
 routes = web.RouteTableDef()
 
@@ -27,25 +28,28 @@ def parse_sender(raw: str) -> str:
         raise ApiError(400, "invalid_sender", "sender must be a UUID.") from exc
 
 
+class ForgottenTable:
+    """The durable list of forgotten senders: the `forgotten_conversations` table, for every process and restart."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def add(self, sender: str) -> None:
+        """Record the sender as forgotten and delete its conversation, in one transaction under its lock."""
+        async with self.sessions() as session, session.begin():
+            await forgetting.forget(session, sender)
+
+    async def contains(self, sender: str) -> bool:
+        """Whether the sender was ever forgotten (by any web process, before or after a restart)."""
+        async with self.sessions() as session:
+            return await forgetting.is_forgotten(session, sender)
+
+
 async def forget_conversation(app: web.Application, sender: str) -> None:
-    """Record the conversation as forgotten (in the database, for every process), delete its events, and
-    everything this process remembers of it."""
-    app[FORGOTTEN].add(sender)
-    app[REPLAYS].forget(sender)
-    async with app[SESSIONS]() as session, session.begin():
-        await forgetting.forget(session, sender)
+    """Record the conversation as forgotten, delete its events, and everything the shared state remembers of it."""
+    await app[FORGOTTEN].add(sender)
+    await app[REPLAYS].forget(sender)
     await checkpoint(app[ENGINE])
-
-
-async def is_forgotten(app: web.Application, sender: str) -> bool:
-    """Whether the conversation was forgotten, here or by another web process (the database says)."""
-    if sender in app[FORGOTTEN]:
-        return True
-    async with app[SESSIONS]() as session:
-        forgotten = await forgetting.is_forgotten(session, sender)
-    if forgotten:
-        app[FORGOTTEN].add(sender)
-    return forgotten
 
 
 async def forget_again_if_forgotten(app: web.Application, sender: str) -> bool:
@@ -53,14 +57,10 @@ async def forget_again_if_forgotten(app: web.Application, sender: str) -> bool:
 
     The tracker store refuses to store a forgotten conversation; this also covers a store that does not.
     """
-    if not await is_forgotten(app, sender):
+    if not await app[FORGOTTEN].contains(sender):
         return False
     await forget_conversation(app, sender)
     return True
-
-
-routes.options("/api/chat/{sender}")(preflight)
-routes.options("/api/chat/{sender}/forget")(preflight)
 
 
 @routes.delete("/api/chat/{sender}")
@@ -68,11 +68,7 @@ routes.options("/api/chat/{sender}/forget")(preflight)
 async def forget(request: web.Request) -> web.StreamResponse:
     """End the conversation and delete its events; 204 even if there was nothing to delete."""
     sender = parse_sender(request.match_info["sender"])
-    # Keys of their own, so a resident who hit the chat limit can still always make us forget them.
-    if not (
-        request.app[SENDER_LIMITER].allow(f"forget:{sender}")
-        and request.app[IP_LIMITER].allow(f"forget:{request.remote}")
-    ):
-        raise ApiError(429, "too_many_requests", "Too many requests. Please wait a moment.")
+    # Buckets of its own, checked before anything else: a resident who hit the chat limit can always leave.
+    await check_forget(request, sender)
     await forget_conversation(request.app, sender)
-    return with_cors(request, web.Response(status=204))
+    return web.Response(status=204)

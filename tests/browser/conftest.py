@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 from bot.stack import Stack
+from tests.browser.edge_servers import EdgeServers, edge_servers
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, NEUTRAL_HTML
 
 
@@ -37,7 +38,7 @@ def base_url(stack: Stack) -> str:
 
 def _offline_world(route: Route) -> None:
     # Only our own stack is real; the neutral exit site and anything else outside answer from here.
-    if route.request.url.startswith("http://127.0.0.1:"):
+    if route.request.url.startswith(("http://127.0.0.1:", "http://localhost:")):
         route.continue_()
     elif route.request.resource_type == "document":
         route.fulfill(status=200, content_type="text/html", body=NEUTRAL_HTML)
@@ -72,3 +73,28 @@ def events(stack: Stack):
             return db.execute("SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
 
     return read
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EdgeServers]:
+    """The widget on the Commissioner's site (one origin) and the web app on another, over a fake Rasa."""
+    with edge_servers(tmp_path_factory.mktemp("edge"), BOT_CHAT_RATE_PER_MINUTE="3") as servers:
+        yield servers
+
+
+@pytest.fixture
+def site_page(browser: Browser, edge: EdgeServers) -> Iterator[Page]:
+    """A page of the Commissioner's site with the widget, its requests to /api/chat recorded in `page.chats`."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.route("**/*", _offline_world)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    chats: list[str] = []
+    page.on("request", lambda r: chats.append(r.url) if r.method == "POST" and r.url.endswith("/api/chat") else None)
+    page.chats = chats  # type: ignore[attr-defined]
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.csp_violations = violations  # type: ignore[attr-defined]
+    yield page
+    context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -14,20 +15,37 @@ from bot.settings import Settings
 from bot.stack import free_port
 from bot.web.app import create_app
 
+ORIGIN = "https://site.example"
+
 
 @dataclass
 class FakeRasa:
-    """Records what the relay sent and answers like Rasa's REST channel."""
+    """Records what the relay sent and answers like Rasa's REST channel (and its tracker endpoint)."""
 
     received: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
+    answer: list[dict[str, Any]] | None = None  # None: echo the message
+    delay: float = 0.0  # seconds before answering a message, like a hung action server
+    tracker: dict[str, Any] = field(default_factory=dict)  # the state the tracker endpoint returns
+    tracker_requests: list[dict[str, str]] = field(default_factory=list)
+    tracker_delay: float = 0.0
 
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.status != 200:
             return web.Response(status=self.status, text="boom")
+        if self.answer is not None:
+            return web.json_response(self.answer)
         return web.json_response([{"recipient_id": body["sender"], "text": f"echo: {body['message']}"}])
+
+    async def tracker_state(self, request: web.Request) -> web.Response:
+        self.tracker_requests.append({"sender": request.match_info["sender"], **request.query})
+        if self.tracker_delay:
+            await asyncio.sleep(self.tracker_delay)
+        return web.json_response({"sender_id": request.match_info["sender"], **self.tracker})
 
     async def root(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")
@@ -38,7 +56,9 @@ async def fake_rasa() -> AsyncIterator[tuple[FakeRasa, TestServer]]:
     fake = FakeRasa()
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", fake.webhook)
+    app.router.add_get("/conversations/{sender}/tracker", fake.tracker_state)
     app.router.add_get("/", fake.root)
+    app.router.add_get("/health", fake.root)  # so that it can stand in for the action server too
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     yield fake, server
@@ -46,14 +66,20 @@ async def fake_rasa() -> AsyncIterator[tuple[FakeRasa, TestServer]]:
 
 
 @pytest.fixture
-async def client(settings: Settings, fake_rasa) -> AsyncIterator[TestClient]:
+def app_settings(settings: Settings, fake_rasa) -> Settings:
+    """The test settings, talking to the fake Rasa, with small limits and the widget's site allowed."""
     _, server = fake_rasa
-    app_settings = replace(
+    return replace(
         settings,
         rasa_port=server.port,
         actions_port=free_port(),  # nothing listens there: the action server counts as down
         chat_rate_per_minute=5,
-        cors_origins=("https://site.example",),
+        cors_origins=(ORIGIN,),
+        rasa_token="rasa-test-token",
     )
+
+
+@pytest.fixture
+async def client(app_settings: Settings) -> AsyncIterator[TestClient]:
     async with TestClient(TestServer(create_app(app_settings))) as test_client:
         yield test_client

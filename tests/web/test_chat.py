@@ -12,7 +12,7 @@ async def test_relays_message_and_returns_rasa_replies(client, fake_rasa):
     fake, _ = fake_rasa
     response = await client.post("/api/chat", json={"sender": SENDER, "message": "  hello  "})
     assert response.status == 200
-    assert await response.json() == [{"recipient_id": SENDER, "text": "echo: hello"}]
+    assert await response.json() == [{"recipient_id": SENDER, "text": "echo: hello", "kind": "other"}]
     assert fake.received == [{"sender": SENDER, "message": "hello"}]
     assert response.headers["Cache-Control"] == "no-store"
 

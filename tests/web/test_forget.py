@@ -111,7 +111,8 @@ async def test_a_retried_message_reaches_rasa_once(client, fake_rasa):
     body = {"sender": SENDER, "message": "hello", "message_id": "m-1"}
     first = await client.post("/api/chat", json=body)
     again = await client.post("/api/chat", json=body)
-    assert await first.json() == await again.json() == [{"recipient_id": SENDER, "text": "echo: hello"}]
+    expected = [{"recipient_id": SENDER, "text": "echo: hello", "kind": "other"}]
+    assert await first.json() == await again.json() == expected
     assert len(fake.received) == 1
     await client.post("/api/chat", json={**body, "message_id": "m-2"})
     assert len(fake.received) == 2

@@ -4,8 +4,13 @@ Each test runs on the session's stack of every backend under test (SQLite, and P
 """
 
 import asyncio
+import os
+import signal
+import time
 import uuid
+from contextlib import contextmanager
 
+import psutil
 import pytest
 from sqlalchemy import text
 
@@ -72,7 +77,6 @@ def test_the_relay_keeps_the_message_out_of_the_log(any_stack):
 def test_a_conversation_forgotten_while_a_message_is_in_flight_stays_forgotten(any_stack, delay):
     """The quick exit lands while Rasa is answering (at several moments of the turn): nothing is stored after."""
     import threading
-    import time
 
     stack = any_stack
     sender = str(uuid.uuid4())
@@ -91,3 +95,44 @@ def test_a_conversation_forgotten_while_a_message_is_in_flight_stays_forgotten(a
     time.sleep(1.0)  # anything still to be written by Rasa would be by now
     assert _stored_events(stack.settings, sender) == []
     assert stack.request("POST", "/api/chat", {"sender": sender, "message": "hello again"})[0] == 410
+
+
+@contextmanager
+def _action_server_hung(stack):
+    """Freeze the stack's action server (SIGSTOP): it accepts connections and never answers, as a hung one."""
+    supervisor = psutil.Process(stack.process.pid)
+    [actions] = [p for p in supervisor.children(recursive=True) if "rasa_sdk" in " ".join(p.cmdline())]
+    os.kill(actions.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(actions.pid, signal.SIGCONT)
+
+
+def _timed(stack, sender, message):
+    started = time.monotonic()
+    status, body = stack.request("POST", "/api/chat", {"sender": sender, "message": message})
+    return status, body, time.monotonic() - started
+
+
+def test_a_hung_action_server_gets_an_apology_in_time_and_the_form_carries_on(stack):
+    sender = str(uuid.uuid4())
+    assert "who is making this complaint" in stack.chat(sender, "/start_complaint")[-1]["text"]
+    assert "What's your name?" in stack.chat(sender, "I was affected")[-1]["text"]
+    with _action_server_hung(stack):
+        for _ in range(2):  # the next message does not hang behind the first (Rasa's lock is free again)
+            status, body, elapsed = _timed(stack, sender, "Robin Example")
+            assert status == 504, body
+            assert elapsed < 5.5
+            message = body["error"]["message"]
+            assert "01707 806100" in message and "999" in message  # the complaint form was in progress
+    # The hung turns left nothing behind: the name is asked for once more, and the role answered before is kept.
+    replies = stack.chat(sender, "Robin Example")
+    assert "email address" in replies[-1]["text"]
+
+
+def test_with_the_action_server_hung_a_new_conversation_gets_the_general_numbers(stack):
+    with _action_server_hung(stack):
+        status, body, elapsed = _timed(stack, str(uuid.uuid4()), "/start_complaint")
+    assert status in (502, 504) and elapsed < 5.5
+    assert "101" in body["error"]["message"] and "999" in body["error"]["message"]

@@ -11,6 +11,8 @@ import secrets
 
 from aiohttp import web
 
+from bot.web.body import read_form
+
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 LOGIN_COOKIE = "staff_login_csrf"
@@ -30,7 +32,7 @@ async def supplied_token(request: web.Request) -> str:
         return header
     if request.content_type in _FORM_TYPES:
         # aiohttp caches the parsed form, so the handler can still read it.
-        value = (await request.post()).get(FIELD)
+        value = (await read_form(request)).get(FIELD)
         return value if isinstance(value, str) else ""
     return ""
 

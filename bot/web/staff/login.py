@@ -10,6 +10,7 @@ from bot.db.engine import unit_of_work
 from bot.services import audit, clock
 from bot.services.staff import accounts
 from bot.services.staff import sessions as staff_sessions
+from bot.web.body import read_form
 from bot.web.keys import SESSIONS, SETTINGS
 from bot.web.staff import csrf
 from bot.web.staff.auth import COOKIE_NAME, COOKIE_PATH, LOGIN_PATH, PAGE_PREFIX
@@ -64,7 +65,7 @@ async def login_form(request: web.Request) -> web.Response:
 @routes.post(LOGIN_PATH)
 async def login_submit(request: web.Request) -> web.Response:
     """Check the address and password; on success start a session and go where the user was heading."""
-    form = await request.post()
+    form = await read_form(request)
     cookie_token = request.cookies.get(csrf.LOGIN_COOKIE, "")
     if not csrf.tokens_match(await csrf.supplied_token(request), cookie_token):
         raise web.HTTPForbidden(reason="The form had expired. Please try again.")

@@ -12,6 +12,7 @@ from bot.db.models import LOST_REPORT_STATUSES
 from bot.services import audit, clock
 from bot.services.lost_property import reports as lost_property_reports
 from bot.services.lost_property.items import CATEGORIES, LostPropertyError
+from bot.web.body import read_form
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -87,7 +88,7 @@ async def change_status(request: web.Request) -> web.Response:
     """Mark a report matched (with a found item), returned, closed or open again; audited by the service."""
     report_id = _report_id(request)
     identity = current_staff(request)
-    form = await request.post()
+    form = await read_form(request)
     status = str(form.get("status", ""))
     item_reference = str(form.get("item_reference", "")).strip()[:30]
     try:

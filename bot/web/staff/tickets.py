@@ -19,6 +19,7 @@ from bot.services.complaints.details import ComplaintError
 from bot.services.complaints.queue import FilterError, QueueFilters
 from bot.services.complaints.transcript import transcript
 from bot.services.staff import accounts
+from bot.web.body import read_form
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -131,7 +132,7 @@ async def change_ticket(request: web.Request) -> web.Response:
     """Apply one change from the ticket page's forms, then show the ticket again (or the problem)."""
     identity = current_staff(request)
     field = FORM_FIELDS[request.match_info["change"]]
-    value = (await request.post()).get(field, "")
+    value = (await read_form(request)).get(field, "")
     changes = workflow.TicketChanges(**{field: value.strip() if isinstance(value, str) else ""})
     async with unit_of_work(request.app[SESSIONS]) as db:
         complaint = await _ticket(db, request)

@@ -16,7 +16,26 @@
   // sessionStorage, not localStorage: the conversation must not outlive the tab on a shared computer.
   var KEY = "hpcc-chat";
   var EXIT_PRESSES = 3;
-  var EXIT_WINDOW_MS = 5000;
+  var EXIT_WINDOW_MS = 5000; // as GOV.UK's "Exit this page"
+  var REQUEST_TIMEOUT_MS = 15000; // the server answers (or apologises) within 5 s; this is for lost connections
+  var NETWORK_RETRIES = 5; // then give up: 1 + 2 + 4 + 8 + 16 s of trying
+  var LIMITED_RETRIES = 3; // a 429 is retried after its Retry-After this many times, then given up
+  // Sources: [police-101] (101), [pcc-ar-2014-15] (Beacon 0300 011 5555), [emergency-999].
+  var CALL_US = "To talk to someone, call the police non-emergency number 101, or Beacon, for victims of crime, " +
+    "on 0300 011 5555. In an emergency call 999.";
+  var TEXT = {
+    failed: "Sorry, the assistant can't answer just now. " + CALL_US,
+    unreachable: "I couldn't reach the assistant, so your message wasn't sent. It's back in the box below: send " +
+      "it again when you're online. " + CALL_US,
+    offline: "You seem to be offline. Your message is kept and will be sent when the connection is back.",
+    ended: "That conversation had ended, so I've started a new one. Your message is back in the box below: " +
+      "press Send to ask again.",
+    tooFast: "You're sending messages very quickly. Please wait a moment, then send your message again.",
+    limited: function (seconds) {
+      return "You're sending messages very quickly. I'll send yours again in " + seconds + " second" +
+        (seconds === 1 ? "" : "s") + ".";
+    },
+  };
   var INTRO = "Hello, I'm the Commissioner's automated assistant. Ask me about reporting a crime, " +
     "support for victims, complaints about the police, your crime case or lost property.";
   var FEEDBACK = { yes: '/feedback{"helpful": true}', no: '/feedback{"helpful": false}' };
@@ -24,12 +43,13 @@
   var state = load() || fresh();
   var busy = false;
   var retryTimer = 0;
-  var retryDelay = 1000;
+  var tries = { network: 0, limited: 0 }; // bounded: a message is never retried for ever
   var exiting = false;
   var presses = { key: "", count: 0, timer: 0 };
+  var lastKeyWasModified = false;
 
   function fresh() {
-    return { sender: uuid(), messages: [], outbox: [], open: false, draft: "", feedback: "" };
+    return { sender: uuid(), messages: [], outbox: [], open: false, draft: "", feedback: null };
   }
 
   function load() {
@@ -75,7 +95,8 @@
   var host = el("div", { id: "hpcc-chat", "data-hpcc-chat": "" });
   var root = host.attachShadow({ mode: "open" });
   var sheet = el("link", { rel: "stylesheet", href: CSS_URL });
-  var frame = el("div", { class: "w", style: "visibility:hidden" });
+  var frame = el("div", { class: "w" });
+  frame.style.visibility = "hidden"; // through the CSSOM: a page's CSP may forbid style attributes
   // Shown only once our CSS is in, so the widget never flashes unstyled; shown anyway if it fails.
   sheet.addEventListener("load", function () { frame.style.visibility = ""; });
   sheet.addEventListener("error", function () { frame.style.visibility = ""; });
@@ -155,7 +176,8 @@
 
   function messageNode(message) {
     var who = message.from === "user" ? "You said: " : "Assistant: ";
-    var node = el("div", { class: "msg " + message.from }, [el("span", { class: "vh", text: who })]);
+    var kind = message.kind === "problem" ? " problem" : "";
+    var node = el("div", { class: "msg " + message.from + kind }, [el("span", { class: "vh", text: who })]);
     node.appendChild(message.from === "bot" ? richText(message.text) : document.createTextNode(message.text));
     if (message.status) node.appendChild(el("span", { class: "status", text: message.status }));
     node.setAttribute("data-id", message.id || "");
@@ -195,21 +217,47 @@
     renderFeedback(buttons);
   }
 
+  function latestTurn() {
+    // The assistant's messages since the resident last said something.
+    var turn = [];
+    for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
+      turn.unshift(state.messages[i]);
+    }
+    return turn;
+  }
+
+  function lastUserMessage() {
+    for (var i = state.messages.length - 1; i >= 0; i--) {
+      if (state.messages[i].from === "user") return state.messages[i];
+    }
+    return null;
+  }
+
   function renderFeedback(buttons) {
+    // "Was this helpful?" only under an answer to a question (the server marks each message's kind): never
+    // under a form's question or a safety message, so a press can never be taken as a form's answer.
     feedback.textContent = "";
-    var answered = state.messages.some(function (m) { return m.from === "bot"; });
+    var given = state.feedback && typeof state.feedback === "object" ? state.feedback : {};
+    var turn = latestTurn();
+    var last = turn[turn.length - 1];
+    var safety = turn.some(function (m) { return m.kind === "safety"; });
+    var answer = last && last.kind === "answer" && !safety ? last : null;
     var botAsks = buttons.some(function (b) { return /^\/feedback/.test(b.payload || ""); });
-    feedback.hidden = !answered || botAsks;
-    if (state.feedback) {
+    var sentFeedback = given.sent && lastUserMessage() && lastUserMessage().id === given.sent;
+    if (sentFeedback) {
+      feedback.hidden = false;
       feedback.appendChild(el("p", { class: "fb-q", id: "fb-q", text: "Thank you for your feedback." }));
       return;
     }
+    feedback.hidden = !answer || botAsks || given.answer === answer.id;
+    if (feedback.hidden) return;
     feedback.appendChild(el("p", { class: "fb-q", id: "fb-q", text: "Was this helpful?" }));
     [["yes", "Yes, it helped"], ["no", "No, it didn't"]].forEach(function (choice) {
       var button = el("button", { type: "button", class: "btn reply", text: choice[1] });
       button.addEventListener("click", function () {
-        state.feedback = choice[0];
-        send(FEEDBACK[choice[0]], choice[1]);
+        state.feedback = { answer: answer.id, sent: send(FEEDBACK[choice[0]], choice[1]) };
+        renderReplies();
+        save();
         input.focus();
       });
       feedback.appendChild(button);
@@ -232,18 +280,19 @@
   }
 
   // ---- talking to the server -------------------------------------------------------------------
-  function send(text, shown) {
+  function send(text, shown, typed) {
     text = text.trim();
-    if (!text) return;
+    if (!text) return "";
     var id = randomHex(12);
     var message = { from: "user", text: shown || text, id: id };
     state.messages.push(message);
-    state.outbox.push({ id: id, text: text });
+    state.outbox.push({ id: id, text: text, typed: !!typed });
     log.appendChild(messageNode(message));
     renderReplies();
     save();
     scrollDown();
     pump();
+    return id;
   }
 
   function pump() {
@@ -251,6 +300,9 @@
     var item = state.outbox[0];
     var sender = state.sender;
     setBusy(true);
+    // A connection that hangs counts as a lost one (the server itself answers within a few seconds).
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, REQUEST_TIMEOUT_MS);
     fetch(API + "/api/chat", {
       method: "POST",
       mode: "cors",
@@ -258,68 +310,129 @@
       headers: { "Content-Type": "application/json" },
       // The message id lets the server recognise a retry, so a message is never answered twice.
       body: JSON.stringify({ sender: sender, message: item.text, message_id: item.id }),
+      signal: controller ? controller.signal : undefined,
     }).then(function (response) {
+      clearTimeout(timer);
+      var retryAfter = response.headers.get("Retry-After"); // readable cross-origin: the server exposes it
       return response.json().catch(function () { return null; }).then(function (body) {
-        received(item, response.status, body);
+        received(item, response.status, body, retryAfter);
       });
     }, function () {
-      offline(item);
+      clearTimeout(timer);
+      unreachable(item);
     });
   }
 
-  function received(item, status, body) {
+  function later(ms) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(pump, ms);
+  }
+
+  function received(item, status, body, retryAfter) {
     setBusy(false);
     if (exiting) return;
     network.textContent = "";
-    retryDelay = 1000;
-    state.outbox.shift();
-    var first = null;
+    tries.network = 0;
     if (status === 200 && Array.isArray(body)) {
-      updateMessage(item.id, "");
-      body.forEach(function (reply) {
-        if (typeof reply.text !== "string" && !Array.isArray(reply.buttons)) return; // images, custom: not shown
-        var message = { from: "bot", text: reply.text || "", buttons: (reply.buttons || []).filter(validButton) };
-        state.messages.push(message);
-        var node = log.appendChild(messageNode(message));
-        first = first || node;
-      });
+      tries.limited = 0;
+      answered(item, body);
+    } else if (status === 429 && tries.limited < LIMITED_RETRIES) {
+      // Wait as long as the server asks (within reason), then send the same message again.
+      tries.limited += 1;
+      var seconds = Math.min(Math.max(parseInt(retryAfter, 10) || 5, 1), 60);
+      updateMessage(item.id, "Waiting to send");
+      network.textContent = TEXT.limited(seconds);
+      save();
+      later(seconds * 1000);
+    } else if (status === 410) {
+      state.sender = uuid(); // that conversation was ended: carry on in a new one
+      failed(item, TEXT.ended);
+    } else if (status === 429) {
+      failed(item, TEXT.tooFast);
     } else {
-      var why = body && body.error && typeof body.error.message === "string" ? body.error.message :
-        "The assistant could not answer just now. Please try again. In an emergency call 999.";
-      updateMessage(item.id, "Not sent");
-      if (status === 410) state.sender = uuid(); // that conversation was ended: carry on in a new one
-      state.messages.push({ from: "bot", text: why });
-      log.appendChild(messageNode(state.messages[state.messages.length - 1]));
-      if (!input.value) { input.value = findMessage(item.id); state.draft = input.value; } // keep what they typed
+      // The server's own words (for a 5xx, its apology with the phone number for what they were doing, and
+      // 999); our own when it sent none.
+      var why = body && body.error && typeof body.error.message === "string" ? body.error.message : "";
+      failed(item, why || TEXT.failed);
     }
+  }
+
+  function answered(item, body) {
+    state.outbox.shift();
+    updateMessage(item.id, "");
+    var first = null;
+    body.forEach(function (reply) {
+      if (!reply || (typeof reply.text !== "string" && !Array.isArray(reply.buttons))) return; // images, custom
+      var message = {
+        from: "bot", text: reply.text || "", buttons: (reply.buttons || []).filter(validButton),
+        kind: typeof reply.kind === "string" ? reply.kind : "other", id: randomHex(8),
+      };
+      state.messages.push(message);
+      var node = log.appendChild(messageNode(message));
+      first = first || node;
+    });
     renderReplies();
     save();
     scrollDown(first);
     pump();
   }
 
-  function findMessage(id) {
-    var found = state.messages.filter(function (m) { return m.id === id; })[0];
-    return found ? found.text : "";
+  function failed(item, why) {
+    // Said kindly, once; what they typed goes back into the box, and nothing is retried behind their back.
+    tries.limited = 0;
+    state.outbox.shift();
+    if (state.feedback && state.feedback.sent === item.id) state.feedback = null; // it was not taken: no thanks
+    updateMessage(item.id, "Not sent");
+    restore([item]);
+    problem(why);
+    pump();
+  }
+
+  function problem(text) {
+    var message = { from: "bot", text: text, kind: "problem", id: randomHex(8) };
+    state.messages.push(message);
+    var node = log.appendChild(messageNode(message));
+    renderReplies();
+    save();
+    scrollDown(node);
+  }
+
+  function restore(items) {
+    var typed = items.filter(function (i) { return i.typed; }).map(function (i) { return i.text; });
+    if (typed.length && !input.value) { input.value = typed.join(" "); state.draft = input.value; }
   }
 
   function validButton(b) {
     return b && typeof b.title === "string" && typeof b.payload === "string";
   }
 
-  function offline(item) {
+  function unreachable(item) {
     setBusy(false);
     if (exiting) return;
-    // Nothing is lost: the message stays queued (also across a reload) and goes again with the same id.
-    updateMessage(item.id, "Waiting to send");
-    network.textContent = "You seem to be offline. Your message is kept and will be sent when the connection is back.";
-    save();
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(pump, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 30000);
+    if (tries.network < NETWORK_RETRIES) {
+      // Nothing is lost: the message stays queued (also across a reload) and goes again with the same id.
+      updateMessage(item.id, "Waiting to send");
+      network.textContent = TEXT.offline;
+      save();
+      later(1000 * Math.pow(2, tries.network));
+      tries.network += 1;
+      return;
+    }
+    // Still nothing after the last try: stop, and give everything waiting back to the resident.
+    tries.network = 0;
+    network.textContent = "";
+    var waiting = state.outbox.splice(0);
+    waiting.forEach(function (i) { updateMessage(i.id, "Not sent"); });
+    restore(waiting);
+    problem(TEXT.unreachable);
   }
 
-  window.addEventListener("online", function () { clearTimeout(retryTimer); retryDelay = 1000; pump(); });
+  window.addEventListener("online", function () {
+    if (!state.outbox.length || busy) return;
+    clearTimeout(retryTimer);
+    tries.network = 0;
+    pump();
+  });
 
   // ---- opening, closing and the quick exit -----------------------------------------------------
   function setOpen(open, moveFocus) {
@@ -352,19 +465,45 @@
     fetch(url, { method: "POST", keepalive: true, mode: "no-cors", credentials: "omit" }).catch(function () {});
   }
 
-  function onKey(event) {
-    // As GOV.UK's "Exit this page": the same key three times within a few seconds; any other key resets.
-    if (event.key !== "Shift" && event.key !== "Escape") { presses.count = 0; return; }
-    if (event.repeat) return;
-    if (presses.key !== event.key) presses.count = 0;
-    presses.key = event.key;
+  function insideOpenWidget() {
+    var focused = root.activeElement;
+    return document.activeElement === host && !!focused && state.open && panel.contains(focused);
+  }
+
+  function count(key) {
+    if (presses.key !== key) presses.count = 0;
+    presses.key = key;
     presses.count += 1;
     clearTimeout(presses.timer);
     presses.timer = setTimeout(function () { presses.count = 0; announcer.textContent = ""; }, EXIT_WINDOW_MS);
     if (presses.count >= EXIT_PRESSES) { quickExit(); return; }
-    if (event.key === "Escape" && state.open) setOpen(false, true);
     var left = EXIT_PRESSES - presses.count;
-    announcer.textContent = event.key + ": press " + left + " more time" + (left > 1 ? "s" : "") + " to leave this site.";
+    announcer.textContent = key + ": press " + left + " more time" + (left > 1 ? "s" : "") + " to leave this site.";
+  }
+
+  function reset() {
+    presses.count = 0;
+    clearTimeout(presses.timer);
+  }
+
+  function onKeyDown(event) {
+    // Escape counts only inside the widget: people press Escape on the page to close its menus. The first,
+    // in the open widget, closes it (focus goes to its button), and the next two there leave the site.
+    if (event.key !== "Escape") return;
+    if (event.repeat) return;
+    var continuing = presses.key === "Escape" && presses.count > 0 && root.activeElement === launcher &&
+      document.activeElement === host;
+    if (!insideOpenWidget() && !continuing) { reset(); return; }
+    count("Escape");
+    if (!exiting && state.open) setOpen(false, true);
+  }
+
+  function onKeyUp(event) {
+    // As GOV.UK's "Exit this page": Shift three times within a few seconds, anywhere on the page; any other
+    // key in between starts again, and Shift released after typing a capital letter does not count.
+    if (event.key === "Shift" && !lastKeyWasModified) count("Shift");
+    else if (event.key !== "Escape" && event.key !== "Shift") reset();
+    lastKeyWasModified = event.shiftKey;
   }
 
   launcher.addEventListener("click", function () { setOpen(true, true); });
@@ -375,10 +514,11 @@
     if (!text.trim()) { input.focus(); return; }
     input.value = "";
     state.draft = "";
-    send(text);
+    send(text, "", true);
   });
   input.addEventListener("input", function () { state.draft = input.value; save(); });
-  document.addEventListener("keydown", onKey, true);
+  document.addEventListener("keydown", onKeyDown, true);
+  document.addEventListener("keyup", onKeyUp, true);
   // Any element of the host page marked data-hpcc-exit (the page's own "Leave this site") does the same.
   document.addEventListener("click", function (event) {
     var target = event.target && event.target.closest ? event.target.closest("[data-hpcc-exit]") : null;

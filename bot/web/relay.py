@@ -1,0 +1,76 @@
+"""The relay to Rasa, within the time a resident waits: Rasa's answer, or an apology with a phone number.
+
+The whole of BOT_RASA_TIMEOUT is shared out: most of it waiting for Rasa, the rest to look up in Rasa's tracker
+what the resident was doing, for the apology's phone number. An empty answer (the action server down), an error,
+no Rasa at all or a slow one (the action server hung) become a 502/503/504 in the one error shape whose message
+is that apology, with 999.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.web.apology import APOLOGIES, GENERAL, apology
+from bot.web.errors import ApiError
+from bot.web.keys import DOMAIN, SETTINGS
+from bot.web.rasa_api import post_message, tracker_state
+from bot.web.state import Replies
+
+log = logging.getLogger(__name__)
+
+LOOKUP_SECONDS = 1.0  # at most this much of the budget goes to finding the right phone number
+
+
+def budget(app: web.Application) -> tuple[float, float]:
+    """Seconds for Rasa's answer, and for the tracker lookup after a failure: together BOT_RASA_TIMEOUT."""
+    total = float(app[SETTINGS].rasa_timeout_seconds)
+    lookup = min(LOOKUP_SECONDS, total * 0.2)
+    return total - lookup, lookup
+
+
+def usable(replies: Any) -> list[dict[str, Any]]:
+    """The messages the widget can show (text or buttons): anything else is no answer."""
+    if not isinstance(replies, list):
+        return []
+    return [r for r in replies if isinstance(r, dict) and (isinstance(r.get("text"), str) or r.get("buttons"))]
+
+
+async def _failure(app: web.Application, sender: str, status: int, code: str) -> ApiError:
+    _, lookup = budget(app)
+    return ApiError(status, code, await apology(app, sender, lookup))
+
+
+async def relay(app: web.Application, sender: str, message: str) -> Replies:
+    """Post to Rasa's REST webhook and return its messages, each with its kind; failures become an apology."""
+    wait, _ = budget(app)
+    try:
+        replies = usable(await post_message(app, sender, message, wait))
+    except asyncio.TimeoutError:
+        log.warning("Rasa did not answer within %.1f s (is the action server hung?)", wait)
+        raise await _failure(app, sender, 504, "assistant_timeout") from None
+    except aiohttp.ClientResponseError as exc:
+        log.warning("Rasa answered %s", exc.status)
+        raise await _failure(app, sender, 502, "assistant_error") from None
+    except (aiohttp.ClientError, ValueError) as exc:
+        log.warning("Rasa could not be reached (%s)", type(exc).__name__)
+        raise await _failure(app, sender, 503, "assistant_unavailable") from None
+    if not replies:
+        log.warning("Rasa answered nothing (is the action server down?)")
+        raise await _failure(app, sender, 502, "assistant_no_answer")
+    return app[DOMAIN].annotate(replies)
+
+
+async def form_in_progress(app: web.Application, sender: str) -> bool:
+    """Whether the conversation is inside a form (a "Was this helpful?" press must not become its answer)."""
+    _, lookup = budget(app)
+    try:
+        state = await tracker_state(app, sender, lookup)
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        # Rasa cannot say (so it could not answer either): the general numbers, without asking it again.
+        raise ApiError(503, "assistant_unavailable", APOLOGIES[GENERAL]) from None
+    return bool((state.get("active_loop") or {}).get("name"))

@@ -1,0 +1,116 @@
+"""The widget on the Commissioner's site, the web app on another origin (BOT_CORS_ORIGINS), in Chromium: every
+error reaches the widget, is said kindly, and nothing is retried for ever."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import Widget
+
+MINUTE_MS = 60_000
+
+
+def _open(page, edge) -> Widget:
+    page.clock.install()  # the widget's waits run on a clock the test moves
+    page.goto(edge.site)
+    widget = Widget(page)
+    widget.open()
+    return widget
+
+
+def _until(page, condition, timeout_ms: int = 10_000) -> None:
+    """Wait (letting Playwright deliver the page's events) until the condition holds."""
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out waiting")
+
+
+def _send(widget: Widget, text: str) -> None:
+    widget.input.fill(text)
+    widget.input.press("Enter")
+
+
+def test_a_conversation_across_origins_under_a_strict_csp(site_page, edge):
+    widget = _open(site_page, edge)
+    widget.ask("hello")
+    expect(widget.bot_messages().last).to_have_text("Assistant: echo: hello")
+    assert site_page.url.startswith(edge.site) and edge.api not in site_page.url
+    assert site_page.csp_violations == []  # the widget needs no inline script or style on the host page
+
+
+def test_a_429_waits_as_told_then_gives_up_with_the_message_kept(site_page, edge):
+    widget = _open(site_page, edge)
+    for text in ["one", "two", "three"]:  # the web app allows 3 a minute per conversation here
+        widget.ask(text)
+    _send(widget, "four")
+    expect(site_page.locator(".network")).to_have_text(re.compile(r"I'll send yours again in (59|60) seconds"))
+    expect(widget.user_messages().last).to_contain_text("Waiting to send")
+    assert len(site_page.chats) == 4
+    for attempt in range(3):  # three more tries, each after the Retry-After
+        site_page.clock.run_for(MINUTE_MS + 1000)
+        _until(site_page, lambda n=5 + attempt: len(site_page.chats) == n)
+    expect(widget.bot_messages().last).to_contain_text("sending messages very quickly")
+    expect(widget.user_messages().last).to_contain_text("Not sent")
+    expect(widget.input).to_have_value("four")
+    sent = len(site_page.chats)
+    assert sent == 7  # the first try and three retries
+    site_page.clock.run_for(30 * MINUTE_MS)
+    site_page.wait_for_timeout(500)
+    assert len(site_page.chats) == sent  # and then nothing more
+
+
+def test_a_410_starts_a_new_conversation(site_page, edge):
+    widget = _open(site_page, edge)
+    widget.ask("hello")
+    old = widget.sender()
+    assert edge.forget(old) == 204  # the quick exit in another tab of this conversation
+    _send(widget, "are you there")
+    expect(widget.bot_messages().last).to_contain_text("That conversation had ended, so I've started a new one")
+    expect(widget.user_messages().last).to_contain_text("Not sent")
+    expect(widget.input).to_have_value("are you there")
+    assert widget.sender() != old
+    site_page.clock.run_for(10 * MINUTE_MS)
+    site_page.wait_for_timeout(300)
+    assert len(site_page.chats) == 2  # the 410 was not retried
+    widget.input.press("Enter")
+    widget.wait_for_answer(widget.bot_messages().count())
+    expect(widget.bot_messages().last).to_have_text("Assistant: echo: are you there")
+
+
+def test_a_503_gives_the_phone_numbers_and_999(site_page, edge):
+    widget = _open(site_page, edge)
+    edge.rasa.down = True
+    try:
+        _send(widget, "hello")
+        apology = widget.bot_messages().last
+        expect(apology).to_contain_text("Sorry, I can't answer just now")
+        for number in ["101", "0300 011 5555", "999"]:
+            expect(apology).to_contain_text(number)
+        expect(widget.user_messages().last).to_contain_text("Not sent")
+        expect(widget.input).to_have_value("hello")
+        site_page.clock.run_for(10 * MINUTE_MS)
+        site_page.wait_for_timeout(300)
+        assert len(site_page.chats) == 1  # shown at once, never retried behind the resident's back
+    finally:
+        edge.rasa.down = False
+
+
+def test_a_lost_connection_is_retried_a_few_times_then_given_back(site_page, edge):
+    widget = _open(site_page, edge)
+    site_page.route(f"{edge.api}/api/chat", lambda route: route.abort("internetdisconnected"))
+    _send(widget, "hello")
+    expect(site_page.get_by_role("alert")).to_contain_text("offline")
+    expect(widget.user_messages().last).to_contain_text("Waiting to send")
+    for tries in range(2, 7):  # five retries, 1, 2, 4, 8 and 16 s apart
+        site_page.clock.run_for(16_000)
+        _until(site_page, lambda n=tries: len(site_page.chats) == n)
+    expect(widget.bot_messages().last).to_contain_text("couldn't reach the assistant")
+    expect(widget.bot_messages().last).to_contain_text("999")
+    expect(widget.input).to_have_value("hello")
+    tries = len(site_page.chats)
+    assert tries == 6  # the first try and five retries, with back-off
+    site_page.clock.run_for(30 * MINUTE_MS)
+    site_page.wait_for_timeout(300)
+    assert len(site_page.chats) == tries

@@ -1,0 +1,120 @@
+"""The widget's manners: the quick exit as GOV.UK's "Exit this page" (Shift three times, and the buttons), Escape
+only inside the open widget, and "Was this helpful?" only under an answer to a question."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import EXIT_URL, Widget
+
+
+def _on_the_site(page, edge) -> Widget:
+    page.goto(edge.site)
+    return Widget(page)
+
+
+def test_escape_on_the_page_never_leaves_it(site_page, edge):
+    widget = _on_the_site(site_page, edge)
+    site_page.locator("h1").click()  # focus on the host page: Escape there is for its own menus
+    for _ in range(4):
+        site_page.keyboard.press("Escape")
+    site_page.wait_for_timeout(300)
+    assert site_page.url.startswith(edge.site)
+
+    widget.open()
+    site_page.locator("#news").focus()  # the widget is open, but the resident is on the page
+    for _ in range(4):
+        site_page.keyboard.press("Escape")
+    site_page.wait_for_timeout(300)
+    assert site_page.url.startswith(edge.site)
+    expect(widget.panel).to_be_visible()  # and Escape on the page did not close the widget either
+
+
+def test_escape_three_times_inside_the_open_widget_leaves(site_page, edge):
+    widget = _on_the_site(site_page, edge)
+    widget.open()
+    site_page.keyboard.press("Escape")
+    expect(widget.panel).to_be_hidden()
+    expect(widget.launcher).to_be_focused()
+    site_page.keyboard.press("Escape")
+    site_page.keyboard.press("Escape")
+    site_page.wait_for_url(EXIT_URL)
+
+
+def test_shift_three_times_anywhere_leaves_even_before_the_widget_is_opened(site_page, edge):
+    _on_the_site(site_page, edge)
+    site_page.locator("h1").click()
+    for left in ["2 more times", "1 more time"]:
+        site_page.keyboard.press("Shift")
+        expect(site_page.locator(".vh[role=status]")).to_have_text(f"Shift: press {left} to leave this site.")
+    site_page.keyboard.press("Shift")
+    site_page.wait_for_url(EXIT_URL)
+
+
+def test_shift_released_after_a_capital_letter_does_not_count(site_page, edge):
+    widget = _on_the_site(site_page, edge)
+    widget.open()
+    widget.input.focus()
+    site_page.keyboard.down("Shift")
+    site_page.keyboard.press("H")  # typing "H": its Shift is for the letter, as in GOV.UK's pattern
+    site_page.keyboard.up("Shift")
+    site_page.keyboard.press("Shift")
+    site_page.keyboard.press("Shift")
+    site_page.wait_for_timeout(300)
+    assert site_page.url.startswith(edge.site)
+    site_page.keyboard.press("Shift")
+    site_page.wait_for_url(EXIT_URL)
+
+
+HELPFUL = "Was this helpful?"
+
+
+@pytest.mark.stack
+def test_was_this_helpful_only_under_answers(page):
+    page.goto("/")
+    widget = Widget(page)
+    widget.open()
+    feedback = page.get_by_role("group", name=HELPFUL)
+
+    widget.ask("hello")
+    expect(feedback).to_be_hidden()  # a greeting is no answer
+    widget.ask("what is beacon")
+    expect(widget.bot_messages().last).to_contain_text("victim care centre")
+    expect(feedback).to_be_visible()
+
+    widget.ask("any update on my case")  # a form's question
+    expect(widget.bot_messages().last).to_contain_text("crime reference number")
+    expect(feedback).to_be_hidden()
+    widget.ask("stop")
+
+    widget.ask("someone is breaking into my house right now")  # the 999 message
+    expect(widget.bot_messages().last).to_contain_text("call 999")
+    expect(feedback).to_be_hidden()
+
+    widget.ask("my boyfriend hits me sometimes")  # a disclosure's help, which opens with 999
+    expect(widget.bot_messages().last).to_contain_text("If you're in danger now, call 999.")
+    expect(feedback).to_be_hidden()
+
+
+@pytest.mark.stack
+def test_a_feedback_press_never_lands_in_a_form(stack, page, events):
+    page.goto("/")
+    widget = Widget(page)
+    widget.open()
+    widget.ask("what is beacon")
+    yes = page.get_by_role("group", name=HELPFUL).get_by_role("button", name="Yes, it helped")
+    expect(yes).to_be_visible()
+    # Meanwhile the same conversation opens a form (another tab, say): the button is now stale.
+    body = {"sender": widget.sender(), "message": "any update on my case"}
+    status, replies = stack.request("POST", "/api/chat", body)
+    assert status == 200 and "crime reference number" in replies[-1]["text"]
+    count = widget.bot_messages().count()
+    yes.click()
+    widget.wait_for_answer(count)
+    expect(widget.bot_messages().last).to_contain_text("Please answer the question first")
+    expect(page.get_by_text("Thank you for your feedback.")).to_have_count(0)  # it was not taken
+    said = [json.loads(data).get("text") for kind, data in events(widget.sender()) if kind == "user"]
+    assert said == ["what is beacon", "any update on my case"]  # the press never reached the form
+    widget.ask("41/10234/26")  # and the form carries on where it was
+    expect(widget.bot_messages().last).to_contain_text("surname")

@@ -69,6 +69,8 @@ class Settings:
     log_level: str = "INFO"
     # Staff cookies only over HTTPS (browsers count http://localhost as secure; aiohttp's test client does not).
     secure_cookies: bool = True
+    api_token_days: int = 90  # staff API tokens expire this many days after they are made
+    staff_sign_ins_per_minute: int = 60  # password checks a minute, all addresses together, per web process
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,11 +96,17 @@ class Settings:
             startup_timeout_seconds=_int(env, "BOT_STARTUP_TIMEOUT", defaults.startup_timeout_seconds),
             log_level=(env.get("BOT_LOG_LEVEL") or defaults.log_level).upper(),
             secure_cookies=_bool(env, "BOT_SECURE_COOKIES", defaults.secure_cookies),
+            api_token_days=_int(env, "BOT_API_TOKEN_DAYS", defaults.api_token_days),
+            staff_sign_ins_per_minute=_int(env, "BOT_STAFF_SIGN_INS_PER_MINUTE", defaults.staff_sign_ins_per_minute),
         )
         for name in ("web_port", "rasa_port", "actions_port"):
             port = getattr(settings, name)
             if not 0 < port < 65536:
                 raise SettingsError(f"{name} must be between 1 and 65535, not {port}")
+        for name, variable in (("api_token_days", "BOT_API_TOKEN_DAYS"),
+                               ("staff_sign_ins_per_minute", "BOT_STAFF_SIGN_INS_PER_MINUTE")):
+            if getattr(settings, name) < 1:
+                raise SettingsError(f"{variable} must be at least 1, not {getattr(settings, name)}")
         return settings
 
     @property

@@ -11,6 +11,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.services import tracker_events
+from bot.services.verified_lookup import CLIENT_METADATA_KEY
+from bot.web.client_key import client_pseudonym
 from bot.web.cors import preflight, with_cors
 from bot.web.errors import ApiError
 from bot.web.keys import FORGOTTEN, HTTP, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS, SETTINGS
@@ -55,8 +57,9 @@ async def chat(request: web.Request) -> web.StreamResponse:
     if sender in request.app[FORGOTTEN]:
         raise ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
     # The widget resends a message with the same id after a network drop; Rasa must see it only once.
+    client = client_pseudonym(request)
     replies = await request.app[REPLAYS].run(
-        sender, parse_message_id(body), lambda: relay(request.app, sender, message)
+        sender, parse_message_id(body), lambda: relay(request.app, sender, message, client=client)
     )
     if sender in request.app[FORGOTTEN]:
         # Forgotten while Rasa was answering, and Rasa has just saved the events again: delete them again.
@@ -66,14 +69,18 @@ async def chat(request: web.Request) -> web.StreamResponse:
     return with_cors(request, web.json_response(replies))
 
 
-async def relay(app: web.Application, sender: str, message: str) -> list[dict[str, Any]]:
-    """Post to Rasa's REST webhook; Rasa being down or slow becomes a 503/504 in our error shape."""
+async def relay(app: web.Application, sender: str, message: str, *, client: str = "") -> list[dict[str, Any]]:
+    """Post to Rasa's REST webhook; Rasa being down or slow becomes a 503/504 in our error shape.
+
+    `client` (a pseudonym of the resident's address) goes in the message's metadata, where the status checks'
+    actions read it to limit guessing per address (bot.services.verified_lookup); Rasa never sees the address.
+    """
     settings = app[SETTINGS]
     url = f"{settings.rasa_url}/webhooks/rest/webhook"
     try:
         async with app[HTTP].post(
             url,
-            json={"sender": sender, "message": message},
+            json={"sender": sender, "message": message, "metadata": {CLIENT_METADATA_KEY: client}},
             timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout_seconds),
         ) as response:
             if response.status != 200:

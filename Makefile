@@ -22,7 +22,9 @@ $(if $(PYTHON),,$(error Python 3.10 not found: install python3.10 or set PYTHON=
 
 # Every package is installed by hash from a lock file (requirements/*.txt, written by `make lock` from the
 # requirements/*.in beside them): a file whose hash is not in the lock is refused, whichever index served it.
-PIP_LOCKED = pip install --quiet --require-hashes
+# tools.txt comes first: source-only packages are built with its pip, setuptools and wheel (no build isolation,
+# which would download build tools unhashed).
+PIP_LOCKED = pip install --quiet --require-hashes --no-build-isolation
 
 $(RASA_VENV)/.installed: requirements/tools.txt requirements/rasa.txt requirements/rasa-encoder.txt
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
@@ -32,7 +34,7 @@ $(RASA_VENV)/.installed: requirements/tools.txt requirements/rasa.txt requiremen
 	touch $@
 
 # What runs (app.txt) and what the checks need (test.txt); a production install takes app.txt alone. Our own
-# package is built by the locked setuptools (no build isolation, so nothing is fetched unhashed).
+# package is built by the locked setuptools too.
 $(VENV)/.installed: requirements/tools.txt requirements/app.txt requirements/test.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/$(PIP_LOCKED) -r requirements/tools.txt

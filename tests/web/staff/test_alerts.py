@@ -73,3 +73,10 @@ async def test_closing_an_unknown_alert_is_not_found(login_as):
     officer = await login_as("officer")
     assert (await officer.post_form("/staff/alerts/424242/close")).status == 404
     assert (await officer.post_form("/staff/alerts/nope/close")).status == 404
+
+
+async def test_the_panel_counts_every_open_alert(login_as, sessions):
+    await guessed_from_many_addresses(sessions, reference="41/10234/26")
+    await guessed_from_many_addresses(sessions, reference="41/20468/26")
+    officer = await login_as("officer")
+    assert "2 references failed from several connections" in await (await officer.get("/staff")).text()

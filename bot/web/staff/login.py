@@ -109,12 +109,13 @@ async def login_submit(request: web.Request) -> web.Response:
                 await staff_sessions.purge_expired_sessions(db, now)
                 session_token, _ = await staff_sessions.create_session(db, outcome.user, now)
     finally:
-        backing_off = throttle.done(address, succeeded=outcome is not None and outcome.user is not None)
-    if backing_off:
+        succeeded, delay = (outcome.user is not None, outcome.delay) if outcome is not None else (False, 0.0)
+        backoff = throttle.done(address, succeeded=succeeded, answered_in=delay)
+    if backoff:
         async with unit_of_work(request.app[SESSIONS]) as db:
             await audit.record(db, actor=audit.pseudonym(address, purpose="client"), action="staff.login_backoff",
-                               details={"seconds": math.ceil(throttle.address_wait(address))})
-    await asyncio.sleep(outcome.delay)  # after the transaction: a slowed sign-in holds no database connection
+                               details={"seconds": math.ceil(backoff)})
+    await asyncio.sleep(delay)  # after the transaction and the throttle: a slowed sign-in holds neither
     if outcome.user is None:
         return _login_page(request, cookie_token, next_path=next_path, email=email, error=FAILED_MESSAGE, status=400)
     response = redirect(next_path)

@@ -86,12 +86,16 @@ class SignInThrottle:
         self.pending += 1
         return None
 
-    def done(self, address: str, *, succeeded: bool) -> bool:
-        """Release an admitted check; a failure counts against the address. True when it now has to wait."""
+    def done(self, address: str, *, succeeded: bool, answered_in: float = 0.0) -> float:
+        """Release an admitted check; a failure counts against the address. Returns the back-off it earned (s).
+
+        `answered_in`: the seconds the answer is held back (the delay for the e-mail address); the back-off
+        runs from when the answer goes out, so a slowed answer does not use it up.
+        """
         self.pending = max(0, self.pending - 1)
         if succeeded:
-            return False  # a success does not wipe the count: one good account must not reset a guesser's back-off
-        now = self._clock()
+            return 0.0  # a success does not wipe the count: one good account must not reset a guesser's back-off
+        now = self._clock() + answered_in
         failures = self._addresses.pop(address, None)
         if failures is None or now - failures.last >= ADDRESS_MEMORY:
             failures = _Failures(0, now)
@@ -100,7 +104,7 @@ class SignInThrottle:
         self._addresses[address] = failures  # most recent last, so the oldest go first when memory is full
         while len(self._addresses) > MAX_ADDRESSES:
             self._addresses.popitem(last=False)
-        return self.backoff(failures.count) > 0
+        return self.backoff(failures.count)
 
 
 SIGN_IN_THROTTLE = web.AppKey("staff_sign_in_throttle", SignInThrottle)

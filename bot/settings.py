@@ -110,6 +110,8 @@ class Settings:
     retain_lost_margin_days: int = 30  # a matched report: this long after the item's disposal date
     retain_audit_days: int = 730
     form_idle_minutes: int = 60  # a form left this long loses what was typed (Rasa's session expiry)
+    api_token_days: int = 90  # staff API tokens expire this many days after they are made
+    staff_sign_ins_per_minute: int = 60  # password checks a minute, all addresses together, per web process
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -146,6 +148,8 @@ class Settings:
             environment=(env.get("BOT_ENV") or defaults.environment).strip().lower(),
             secret_key=(env.get("BOT_SECRET_KEY") or "").strip(),
             **{name: _int(env, f"BOT_{name.upper()}", getattr(defaults, name)) for name in RETENTION_SETTINGS},
+            api_token_days=_int(env, "BOT_API_TOKEN_DAYS", defaults.api_token_days),
+            staff_sign_ins_per_minute=_int(env, "BOT_STAFF_SIGN_INS_PER_MINUTE", defaults.staff_sign_ins_per_minute),
         )
         if settings.environment not in ("development", "production"):
             raise SettingsError(f"BOT_ENV must be development or production, not {settings.environment!r}")
@@ -165,6 +169,10 @@ class Settings:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(settings, name)}")
         if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+        for name, variable in (("api_token_days", "BOT_API_TOKEN_DAYS"),
+                               ("staff_sign_ins_per_minute", "BOT_STAFF_SIGN_INS_PER_MINUTE")):
+            if getattr(settings, name) < 1:
+                raise SettingsError(f"{variable} must be at least 1, not {getattr(settings, name)}")
         return settings
 
     @property

@@ -56,7 +56,7 @@ class ValidateComplaintStatusForm(FormValidation):
         if (reference := events[slots.STATUS_REFERENCE]) is None:
             return events
         return await reference_unless_locked(
-            CHECK, status_check.current_lock, slots.STATUS_REFERENCE, reference, conversation_id=tracker.sender_id
+            CHECK, status_check.current_lock, slots.STATUS_REFERENCE, reference, tracker
         )
 
 
@@ -71,8 +71,7 @@ class ActionCheckComplaintStatus(Action):
         """Say the complaint's status (or why not) and clear the entered details."""
         reference, email = (tracker.get_slot(slot) for slot in slots.STATUS_SLOTS)
         found = await run_check(
-            dispatcher, CHECK, status_check.check_status, conversation_id=tracker.sender_id, reference=reference or "",
-            email=email,
+            dispatcher, CHECK, status_check.check_status, tracker, reference=reference or "", email=email
         )
         if found is not None:
             dispatcher.utter_message(

@@ -1,7 +1,11 @@
 """Attempt limits for checks of a reference and a secret typed in the chat, shared by every status check.
 
 A case status check (Track My Crime) and a complaint status check are protected alike: each topic keeps
-its attempts in its own table of the same shape (pseudonymous keys only).
+its attempts in its own table of the same shape (pseudonymous keys only). Guessing locks only the guesser:
+failures in one conversation lock that conversation, failures from one client address (across conversations)
+lock that address. A reference is never locked, since anyone who knew or guessed it (they are sequential)
+could then shut its victim out: many failures against one reference only make each further check of it wait a
+little before answering (and bot.services.lookup_alerts tells staff).
 """
 
 from __future__ import annotations
@@ -18,10 +22,17 @@ from bot.db.models import AttemptColumns
 from bot.services.clock import aware
 
 CONVERSATION_LIMIT = 3  # failed verifications in one conversation within WINDOW
-REFERENCE_LIMIT = 5  # failed verifications against one reference, from any conversation, within WINDOW
+# Failed verifications from one client address, from any number of conversations, within WINDOW. Looser than a
+# conversation's: residents can share an address (a library, a mobile network), and each has three tries.
+CLIENT_LIMIT = 10
 WINDOW = timedelta(hours=1)
 LOCKOUT = timedelta(hours=1)
 ATTEMPT_RETENTION = timedelta(days=1)  # attempts are only kept to enforce the limits
+# Failed checks of one reference within WINDOW, from anywhere, before each further check of it waits.
+REFERENCE_SLOW_AFTER = 5
+REFERENCE_DELAY_BASE = 0.5  # seconds, doubled by each further failure
+# Well below the time the web relay waits for an answer before apologising, so a slowed victim still gets theirs.
+MAX_REFERENCE_DELAY = 3.0
 
 # A mapped table with the attempt columns: CaseVerificationAttempt or ComplaintLookupAttempt.
 AttemptModel = type[AttemptColumns]
@@ -29,10 +40,18 @@ AttemptModel = type[AttemptColumns]
 
 @dataclass(frozen=True)
 class Lock:
-    """Further attempts are refused until `until` because `limit` ("conversation" or "reference") was hit."""
+    """Further attempts are refused until `until` because `limit` ("conversation" or "client") was hit."""
 
-    limit: Literal["conversation", "reference"]
+    limit: Literal["conversation", "client"]
     until: datetime
+
+
+@dataclass(frozen=True)
+class Pressure:
+    """Recent failed checks of one reference: how many, and from how many different clients."""
+
+    failures: int
+    sources: int  # different client addresses (a conversation counts as its own when its address is unknown)
 
 
 def lock_end(failures: Sequence[datetime], *, limit: int, now: datetime) -> datetime | None:
@@ -49,6 +68,13 @@ def lock_end(failures: Sequence[datetime], *, limit: int, now: datetime) -> date
     return max(ends, default=None)
 
 
+def reference_delay(failures: int) -> float:
+    """Seconds a check of a reference waits before answering, given its recent failures (0: none)."""
+    if failures < REFERENCE_SLOW_AFTER:
+        return 0.0
+    return min(REFERENCE_DELAY_BASE * 2.0 ** min(failures - REFERENCE_SLOW_AFTER, 30), MAX_REFERENCE_DELAY)
+
+
 async def _failures(session: AsyncSession, model: AttemptModel, column: str, key: str, now: datetime) -> list[datetime]:
     query = select(model.at).where(
         getattr(model, column) == key, model.succeeded.is_(False), model.at > now - WINDOW - LOCKOUT
@@ -57,20 +83,30 @@ async def _failures(session: AsyncSession, model: AttemptModel, column: str, key
 
 
 async def current_lock(
-    session: AsyncSession, model: AttemptModel, *, conversation_key: str, reference_key: str, now: datetime
+    session: AsyncSession, model: AttemptModel, *, conversation_key: str, client_key: str, now: datetime
 ) -> Lock | None:
-    """The lock refusing a check now: too many failures in this conversation, or against this reference."""
+    """The lock refusing a check now: too many failures in this conversation, or from this client's address."""
     by_conversation = lock_end(
         await _failures(session, model, "conversation_key", conversation_key, now), limit=CONVERSATION_LIMIT, now=now
     )
-    by_reference = (
-        lock_end(await _failures(session, model, "reference_key", reference_key, now), limit=REFERENCE_LIMIT, now=now)
-        if reference_key
+    by_client = (
+        lock_end(await _failures(session, model, "client_key", client_key, now), limit=CLIENT_LIMIT, now=now)
+        if client_key  # an unknown address ("") is no one's: only the conversation's limit applies
         else None
     )
     locks = [Lock("conversation", by_conversation)] if by_conversation else []
-    locks += [Lock("reference", by_reference)] if by_reference else []
+    locks += [Lock("client", by_client)] if by_client else []
     return max(locks, key=lambda lock: lock.until, default=None)
+
+
+async def reference_pressure(session: AsyncSession, model: AttemptModel, *, reference_key: str, now: datetime
+                             ) -> Pressure:
+    """The failed checks of this reference within WINDOW, and how many different clients made them."""
+    query = select(model.client_key, model.conversation_key).where(
+        model.reference_key == reference_key, model.succeeded.is_(False), model.at > now - WINDOW
+    )
+    rows = (await session.execute(query)).all()
+    return Pressure(failures=len(rows), sources=len({client or conversation for client, conversation in rows}))
 
 
 async def record_attempt(
@@ -78,11 +114,17 @@ async def record_attempt(
     model: AttemptModel,
     *,
     conversation_key: str,
+    client_key: str,
     reference_key: str,
     succeeded: bool,
     now: datetime,
 ) -> None:
     """Keep one completed check (and forget the ones too old to matter)."""
     await session.execute(delete(model).where(model.at < now - ATTEMPT_RETENTION))
-    session.add(model(at=now, reference_key=reference_key, conversation_key=conversation_key, succeeded=succeeded))
+    session.add(
+        model(
+            at=now, reference_key=reference_key, conversation_key=conversation_key, client_key=client_key,
+            succeeded=succeeded,
+        )
+    )
     await session.flush()

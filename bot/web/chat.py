@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.web.body import clean_text, read_json
+from bot.web.client_key import client_pseudonym
 from bot.web.domain_info import is_feedback
 from bot.web.errors import ApiError
 from bot.web.forget import forget_again_if_forgotten
@@ -62,10 +63,11 @@ async def chat(request: web.Request) -> web.StreamResponse:
         raise ApiError(410, "conversation_ended", ENDED)
     if is_feedback(message) and await form_in_progress(app, sender):
         raise ApiError(409, "feedback_in_form", FEEDBACK_IN_FORM)
+    client = client_pseudonym(request)
     # The widget resends a message with the same id after a network drop; Rasa must see it only once.
     try:
         async with in_flight(request):
-            replies = await app[REPLAYS].run(sender, message_id, lambda: relay(app, sender, message))
+            replies = await app[REPLAYS].run(sender, message_id, lambda: relay(app, sender, message, client=client))
     except Exception:
         # Forgotten while Rasa was answering, and the relay failed: still delete what Rasa may have stored.
         if await forget_again_if_forgotten(app, sender):

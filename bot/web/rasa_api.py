@@ -10,8 +10,10 @@ from aiohttp import web
 from bot.web.keys import HTTP, SETTINGS
 
 
-async def post_message(app: web.Application, sender: str, message: str, timeout: float) -> Any:
-    """Send a message to Rasa's REST webhook and return its decoded answer.
+async def post_message(
+    app: web.Application, sender: str, message: str, timeout: float, metadata: dict[str, Any] | None = None
+) -> Any:
+    """Send a message (with its metadata) to Rasa's REST webhook and return its decoded answer.
 
     Raises asyncio.TimeoutError when Rasa is slower than `timeout` (the connection is then closed, and Rasa
     abandons the turn: see "When the assistant cannot answer" in the README), aiohttp.ClientError when Rasa
@@ -20,7 +22,7 @@ async def post_message(app: web.Application, sender: str, message: str, timeout:
     settings = app[SETTINGS]
     async with app[HTTP].post(
         f"{settings.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
+        json={"sender": sender, "message": message, "metadata": metadata or {}},
         timeout=aiohttp.ClientTimeout(total=timeout),
     ) as response:
         response.raise_for_status()

@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.services.verified_lookup import CLIENT_METADATA_KEY
 from bot.web.apology import APOLOGIES, GENERAL, apology
 from bot.web.errors import ApiError
 from bot.web.keys import DOMAIN, SETTINGS
@@ -45,11 +46,16 @@ async def _failure(app: web.Application, sender: str, status: int, code: str) ->
     return ApiError(status, code, await apology(app, sender, lookup))
 
 
-async def relay(app: web.Application, sender: str, message: str) -> Replies:
-    """Post to Rasa's REST webhook and return its messages, each with its kind; failures become an apology."""
+async def relay(app: web.Application, sender: str, message: str, *, client: str = "") -> Replies:
+    """Post to Rasa's REST webhook and return its messages, each with its kind; failures become an apology.
+
+    `client` (a pseudonym of the resident's address) goes in the message's metadata, where the status checks'
+    actions read it to limit guessing per address (bot.services.verified_lookup); Rasa never sees the address.
+    """
     wait, _ = budget(app)
     try:
-        replies = usable(await post_message(app, sender, message, wait))
+        metadata = {CLIENT_METADATA_KEY: client}
+        replies = usable(await post_message(app, sender, message, wait, metadata))
     except asyncio.TimeoutError:
         log.warning("Rasa did not answer within %.1f s (is the action server hung?)", wait)
         raise await _failure(app, sender, 504, "assistant_timeout") from None

@@ -4,6 +4,7 @@ import copy
 import json
 import logging
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from actions import cases as case_actions
 from actions import database
 from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
 from bot.db.models import Case
+from bot.services import attempt_limits
 from bot.services.cases.demo import load_demo_cases
 from bot.services.cases.status import STATUSES
 from bot.services.parsing.dates import long_date
@@ -32,21 +34,28 @@ def _state(name):
     return json.loads((TRACKERS / f"{name}.json").read_text())
 
 
-def completed_form(sender="conversation-under-test", **slots):
+def _from(state, client):
+    """With `client`, the pseudonym the web relay sends in the message's metadata (as Rasa passes it on)."""
+    if client is not None:
+        state["latest_message"]["metadata"] = {"client": client}
+    return Tracker.from_dict(state)
+
+
+def completed_form(sender="conversation-under-test", client=None, **slots):
     """The tracker the check action gets once the form has every detail (overridable)."""
     state = _state("case_status_form_complete")
     state["sender_id"] = sender
     state["slots"].update(slots)
-    return Tracker.from_dict(state)
+    return _from(state, client)
 
 
-def typed(slot, text, hints=None, sender="conversation-under-test"):
+def typed(slot, text, hints=None, sender="conversation-under-test", client=None):
     """The tracker the validation action gets after the user typed `text` for `slot`."""
     state = copy.deepcopy(_state("case_reference_typed"))
     state["sender_id"] = sender
     state["slots"].update({"requested_slot": slot, slot: text, "case_hints_given": hints})
     state["events"][-1].update({"name": slot, "value": text})
-    return Tracker.from_dict(state)
+    return _from(state, client)
 
 
 @pytest.fixture
@@ -135,6 +144,31 @@ async def test_a_locked_conversation_is_not_asked_for_more_details(demo_db):
     assert messages == []
     _, messages = await check(completed_form(case_surname=None, case_postcode=None))
     assert responses(messages) == ["utter_case_status_locked", "utter_case_status_anything_else"]
+
+
+async def test_an_address_that_guessed_from_many_conversations_is_not_asked_for_more(demo_db):
+    guesser, resident = "client:0000000000000bad", "client:00000000000000ok"
+    for number in range(attempt_limits.CLIENT_LIMIT):
+        await check(completed_form(sender=f"script-{number}", client=guesser, case_surname="jones"))
+    events, _ = await validate(typed("case_reference", "41/10234/26", sender="script-new", client=guesser))
+    assert SlotSet("requested_slot", None) in events
+    _, messages = await check(completed_form(sender="script-new", client=guesser))
+    assert responses(messages) == ["utter_case_status_locked", "utter_case_status_anything_else"]
+    # Someone else, from another address, checking the very same case: asked for the details, and told.
+    events, _ = await validate(typed("case_reference", "41/10234/26", sender="the-victim", client=resident))
+    assert SlotSet("requested_slot", None) not in events
+    _, messages = await check(completed_form(sender="the-victim", client=resident))
+    assert responses(messages)[0] == "utter_case_status_found"
+
+
+async def test_a_much_failed_reference_answers_after_a_delay_right_or_wrong(demo_db):
+    for number in range(attempt_limits.REFERENCE_SLOW_AFTER):
+        await check(completed_form(sender=f"stranger-{number}", case_surname="jones"))
+    for details, first in (({}, "utter_case_status_found"), ({"case_surname": "jones"}, "utter_case_status_no_match")):
+        started = time.monotonic()
+        _, messages = await check(completed_form(sender=f"owner-{first}", **details))
+        assert time.monotonic() - started >= attempt_limits.REFERENCE_DELAY_BASE
+        assert responses(messages)[0] == first
 
 
 # --- the check -------------------------------------------------------------------------------------------------

@@ -33,3 +33,12 @@ def test_a_lock_ends_after_an_hour():
 def test_naive_times_from_sqlite_are_taken_as_utc():
     naive = [moment.replace(tzinfo=None) for moment in _minutes(-3, -2, -1)]
     assert attempt_limits.lock_end(naive, limit=3, now=NOW) == NOW + timedelta(minutes=59)
+
+
+# --- the delay of a much-failed reference -----------------------------------------------------------------------
+
+
+def test_a_reference_is_slowed_only_after_several_failures_and_never_for_long():
+    delays = [attempt_limits.reference_delay(failures) for failures in range(12)]
+    assert delays == [0, 0, 0, 0, 0, 0.5, 1.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+    assert attempt_limits.reference_delay(100_000) == attempt_limits.MAX_REFERENCE_DELAY

@@ -1,12 +1,12 @@
-"""The verified lookup every status check shares: lock, verify, record the attempt, audit, and the lock earned."""
+"""The verified lookup every status check shares: lock, slow, verify, record, audit, alert, and the lock earned."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry, ComplaintLookupAttempt
-from bot.services import clock, verified_lookup
+from bot.db.models import AuditEntry, ComplaintLookupAttempt, LookupAlert
+from bot.services import attempt_limits, clock, lookup_alerts, verified_lookup
 from bot.services.verified_lookup import LookupKind
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -27,9 +27,9 @@ class Verifier:
         return self.found
 
 
-async def check(session, verify, conversation="conv-1", reference="REF-1", now=NOW):
+async def check(session, verify, conversation="conv-1", reference="REF-1", now=NOW, client_key=""):
     return await verified_lookup.check(
-        session, KIND, conversation_id=conversation, reference=reference, verify=verify, now=now
+        session, KIND, conversation_id=conversation, reference=reference, verify=verify, now=now, client_key=client_key
     )
 
 
@@ -88,18 +88,78 @@ async def test_the_third_failure_locks_the_conversation_and_a_locked_check_never
     assert (await check(session, Verifier(), now=NOW + timedelta(minutes=63))).outcome == "match"
 
 
-async def test_five_failures_lock_the_reference_for_everyone(session):
-    for number in range(5):
+async def test_failures_against_a_reference_from_anywhere_never_lock_it(session):
+    for number in range(12):
+        lookup = await check(session, Verifier(None), conversation=f"guesser-{number}", client_key=f"client:{number}")
+        assert lookup.lock is None
+    owner = await check(session, Verifier(), conversation="owner", client_key="client:owner")
+    assert owner.outcome == "match" and owner.found == "the status"
+
+
+async def test_the_delay_depends_on_earlier_failures_only_never_on_this_outcome(session):
+    delays = []
+    for number in range(8):
         lookup = await check(session, Verifier(None), conversation=f"guesser-{number}")
-    assert lookup.lock.limit == "reference"
-    assert (await check(session, Verifier(), conversation="owner")).outcome == "locked"
-    assert (await check(session, Verifier(), conversation="owner", reference="REF-2")).outcome == "match"
+        delays.append(lookup.delay)
+    assert delays == [0, 0, 0, 0, 0, 0.5, 1.0, 2.0]
+    right = await check(session, Verifier(), conversation="owner")
+    wrong = await check(session, Verifier(None), conversation="other")
+    assert right.delay == wrong.delay == attempt_limits.MAX_REFERENCE_DELAY
+    # The delay is audited with the outcome (no secret in it).
+    last = (await audited(session))[-1]
+    assert last == ("things.lookup", {"outcome": "no_match", "delay": attempt_limits.MAX_REFERENCE_DELAY})
 
 
-async def test_current_lock_without_a_reference_asks_only_the_conversation(session):
+async def test_a_locked_check_is_refused_at_once_without_delay(session):
+    for number in range(attempt_limits.CLIENT_LIMIT):
+        await check(session, Verifier(None), conversation=f"script-{number}", client_key="client:script")
+    refused = await check(session, Verifier(), conversation="script-more", client_key="client:script")
+    assert (refused.outcome, refused.delay, refused.lock.limit) == ("locked", 0.0, "client")
+    assert (await audited(session))[-1] == ("things.lookup", {"outcome": "locked", "limit": "client"})
+
+
+async def test_several_clients_failing_one_reference_raise_one_alert(session):
+    for number in range(lookup_alerts.ALERT_SOURCES - 1):
+        await check(session, Verifier(None), conversation=f"c-{number}", client_key=f"client:{number}")
+    assert (await session.scalars(select(LookupAlert))).all() == []
+    for number in range(lookup_alerts.ALERT_SOURCES - 1, 6):
+        await check(session, Verifier(None), conversation=f"c-{number}", client_key=f"client:{number}")
+    [alert] = (await session.scalars(select(LookupAlert))).all()
+    assert (alert.kind, alert.reference, alert.failures, alert.sources) == ("things", "REF-1", 6, 6)
+    raised = [details for action, details in await audited(session) if action == "things.alert"]
+    assert raised == [{"alert_id": alert.id, "failures": 3, "sources": 3}]
+
+
+async def test_one_client_failing_in_many_conversations_is_one_source(session):
+    for number in range(5):
+        await check(session, Verifier(None), conversation=f"c-{number}", client_key="client:same")
+    assert (await session.scalars(select(LookupAlert))).all() == []
+
+
+async def test_current_lock_asks_the_conversation_and_the_client(session):
     for number in range(5):
         await check(session, Verifier(None), conversation=f"guesser-{number}")
-    lock = await verified_lookup.current_lock(session, KIND, conversation_id="owner", reference="", now=NOW)
-    assert lock is None
-    lock = await verified_lookup.current_lock(session, KIND, conversation_id="owner", reference="REF-1", now=NOW)
-    assert lock is not None and lock.limit == "reference"
+    assert await verified_lookup.current_lock(session, KIND, conversation_id="owner", now=NOW) is None
+    for number in range(attempt_limits.CLIENT_LIMIT):
+        await check(session, Verifier(None), conversation=f"script-{number}", client_key="client:script")
+    lock = await verified_lookup.current_lock(session, KIND, conversation_id="new", client_key="client:script", now=NOW)
+    assert lock is not None and lock.limit == "client"
+    other = await verified_lookup.current_lock(session, KIND, conversation_id="new", client_key="client:x", now=NOW)
+    assert other is None
+
+
+@pytest.mark.parametrize(
+    ("metadata", "key"),
+    [
+        ({"client": "client:0123456789abcdef"}, "client:0123456789abcdef"),
+        ({"client": ""}, ""),
+        ({"client": "x" * 65}, ""),
+        ({"client": "not a key; DROP TABLE"}, ""),
+        ({"client": 12}, ""),
+        ({}, ""),
+        (None, ""),
+        ("client:abc", ""),
+    ],
+)
+def test_the_client_key_is_read_from_metadata_only_when_it_is_one_of_ours(metadata, key):
+    assert verified_lookup.client_key_from(metadata) == key

@@ -1,5 +1,6 @@
 """End to end through /api/chat: a victim gets their status; strangers guessing references learn nothing."""
 
+import http.client
 import json
 import random
 import sqlite3
@@ -7,6 +8,7 @@ import uuid
 
 import pytest
 
+from bot.services import attempt_limits
 from bot.services.cases.demo import DEMO_CSV
 from bot.services.cases.importer import COLUMNS, parse_export
 from bot.services.cases.status import STATUSES
@@ -70,3 +72,39 @@ def test_fifty_random_references_and_wrong_surnames_learn_nothing(stack):
         assert not leaked, (reference, leaked)
         assert "those details match" not in text
         assert "couldn't find a case" in text or "can't check case details" in text
+
+
+def _chat_from(stack, address, sender, message):
+    """/api/chat from another loopback address, so the web app sees another client."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.settings.web_port, timeout=60,
+                                            source_address=(address, 0))
+    try:
+        body = json.dumps({"sender": sender, "message": message})
+        connection.request("POST", "/api/chat", body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        replies = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 200, replies
+    return replies
+
+
+def _check_case_from(stack, address, reference, surname, postcode):
+    sender = str(uuid.uuid4())
+    return _texts([reply for message in ("any update on my case?", reference, surname, postcode)
+                   for reply in _chat_from(stack, address, sender, message)])
+
+
+def test_guessing_from_one_address_locks_that_address_not_the_victim(stack):
+    """The relay's client pseudonym reaches the action: a script that opens a new chat for every guess is
+    stopped at its address, while the victim, elsewhere, still reads their status."""
+    guesser, victim = "127.0.0.3", "127.0.0.4"
+    rng = random.Random(17)
+    for _ in range(attempt_limits.CLIENT_LIMIT):
+        text = _check_case_from(stack, guesser, f"41/{rng.randint(60000, 99999):05d}/25", "Jones", "SG1 1AA")
+        assert "couldn't find a case" in text
+    refused = _texts([reply for message in ("any update on my case?", VICTIM.reference)
+                      for reply in _chat_from(stack, guesser, str(uuid.uuid4()), message)])
+    assert "can't check case details" in refused and VICTIM.offence not in refused
+    text = _check_case_from(stack, victim, VICTIM.reference, "Smith", "AL1 3AB")
+    assert VICTIM.offence in text and STATUSES[VICTIM.status] in text

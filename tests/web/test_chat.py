@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 
+from bot.services import audit
 from bot.web.chat import parse_chat_request
 from bot.web.errors import ApiError
 
@@ -13,7 +14,10 @@ async def test_relays_message_and_returns_rasa_replies(client, fake_rasa):
     response = await client.post("/api/chat", json={"sender": SENDER, "message": "  hello  "})
     assert response.status == 200
     assert await response.json() == [{"recipient_id": SENDER, "text": "echo: hello", "kind": "other"}]
-    assert fake.received == [{"sender": SENDER, "message": "hello"}]
+    # The client's address reaches Rasa (and the status checks' actions) only as a pseudonym, in the metadata.
+    client_key = audit.pseudonym("127.0.0.1", purpose="client")
+    assert fake.received == [{"sender": SENDER, "message": "hello", "metadata": {"client": client_key}}]
+    assert "127.0.0.1" not in str(fake.received)
     assert response.headers["Cache-Control"] == "no-store"
 
 

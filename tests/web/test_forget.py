@@ -65,7 +65,7 @@ async def test_forgotten_while_rasa_answers_deletes_what_rasa_saved(client, engi
     await _make_events(engine, OTHER)
     started, release = asyncio.Event(), asyncio.Event()
 
-    async def slow_relay(app, sender, message):
+    async def slow_relay(app, sender, message, **_metadata):
         started.set()
         await release.wait()
         async with engine.begin() as conn:  # what Rasa does when it finishes: saves the tracker's events

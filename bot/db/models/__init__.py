@@ -17,9 +17,10 @@ from bot.db.models.complaints import (
     ComplaintStatusChange,
 )
 from bot.db.models.feedback import Feedback
+from bot.db.models.lookup_alerts import LookupAlert
 from bot.db.models.lost_property import LOST_REPORT_STATUSES, FoundItem, LostReport
 from bot.db.models.privacy import ForgottenConversation
-from bot.db.models.staff import STAFF_ROLES, StaffApiToken, StaffSession, StaffUser
+from bot.db.models.staff import STAFF_ROLES, StaffApiToken, StaffSession, StaffSignInFailure, StaffUser
 
 __all__ = [
     "COMPLAINT_STATUSES",
@@ -39,8 +40,10 @@ __all__ = [
     "Feedback",
     "ForgottenConversation",
     "FoundItem",
+    "LookupAlert",
     "LostReport",
     "StaffApiToken",
     "StaffSession",
+    "StaffSignInFailure",
     "StaffUser",
 ]

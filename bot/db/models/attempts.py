@@ -18,4 +18,6 @@ class AttemptColumns:
     # Pseudonyms (bot.services.audit.pseudonym), never the reference or the conversation id itself.
     reference_key: Mapped[str] = mapped_column(String(64))
     conversation_key: Mapped[str] = mapped_column(String(64))
+    # The web relay's pseudonym of the resident's address ("" when unknown, e.g. a channel other than the web).
+    client_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     succeeded: Mapped[bool] = mapped_column(default=False)

@@ -58,4 +58,5 @@ class CaseVerificationAttempt(AttemptColumns, Base):
     __table_args__ = (
         Index("ix_case_verification_attempts_reference_at", "reference_key", "at"),
         Index("ix_case_verification_attempts_conversation_at", "conversation_key", "at"),
+        Index("ix_case_verification_attempts_client_at", "client_key", "at"),
     )

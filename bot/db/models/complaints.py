@@ -137,4 +137,5 @@ class ComplaintLookupAttempt(AttemptColumns, Base):
     __table_args__ = (
         Index("ix_complaint_lookup_attempts_reference_at", "reference_key", "at"),
         Index("ix_complaint_lookup_attempts_conversation_at", "conversation_key", "at"),
+        Index("ix_complaint_lookup_attempts_client_at", "client_key", "at"),
     )

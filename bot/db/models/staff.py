@@ -1,10 +1,10 @@
-"""The complaints team's accounts, dashboard sessions and API tokens."""
+"""The complaints team's accounts, dashboard sessions, API tokens and recent failed sign-ins."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, utcnow
@@ -22,9 +22,7 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    active: Mapped[bool] = mapped_column(default=True)  # a disabled account cannot sign in or use its tokens
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -52,5 +50,21 @@ class StaffApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class StaffSignInFailure(Base):
+    """One failed sign-in for a typed e-mail address (by pseudonym, whether or not an account has it).
+
+    Kept only for a while, to slow the next sign-ins for that address a little (bot.services.staff.sign_in).
+    """
+
+    __tablename__ = "staff_sign_in_failures"
+    __table_args__ = (Index("ix_staff_sign_in_failures_email_key_at", "email_key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    email_key: Mapped[str] = mapped_column(String(64))

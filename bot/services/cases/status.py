@@ -1,6 +1,7 @@
 """Track My Crime's status check: a victim's reference, surname and postcode against the case (verified_lookup).
 
-A mismatch of any detail gets the same answer; failures are limited per conversation and per reference.
+A mismatch of any detail gets the same answer; failures are limited per conversation and per client address,
+and a reference failed from many addresses answers more slowly (never locked: its victim must still get in).
 """
 
 from __future__ import annotations
@@ -67,13 +68,11 @@ Lookup = verified_lookup.Lookup[CaseStatus]
 
 
 async def current_lock(
-    session: AsyncSession, *, conversation_id: str, reference: str | None = None, now: datetime | None = None
+    session: AsyncSession, *, conversation_id: str, client_key: str = "", now: datetime | None = None
 ) -> Lock | None:
-    """The lock that refuses this conversation (or this reference, when given) a check now, if any."""
-    now = now or clock.now()
-    normalised = normalise_reference(reference, today=clock.local_date(now)) if reference else ""
+    """The lock that refuses this conversation (or this client address, when known) a check now, if any."""
     return await verified_lookup.current_lock(
-        session, LOOKUP, conversation_id=conversation_id, reference=normalised, now=now
+        session, LOOKUP, conversation_id=conversation_id, client_key=client_key, now=now or clock.now()
     )
 
 
@@ -84,6 +83,7 @@ async def check_status(
     reference: str,
     surname: str | None,
     postcode: str | None,
+    client_key: str = "",
     now: datetime | None = None,
 ) -> Lookup:
     """Verify a victim's details against the case and say what they may be told; audits every outcome.
@@ -101,5 +101,6 @@ async def check_status(
         return CaseStatus.of(case) if matched and case is not None else None
 
     return await verified_lookup.check(
-        session, LOOKUP, conversation_id=conversation_id, reference=reference, verify=verify, now=now
+        session, LOOKUP, conversation_id=conversation_id, reference=reference, verify=verify, now=now,
+        client_key=client_key,
     )

@@ -1,7 +1,8 @@
 """The resident's "what's happening with my complaint?": reference + e-mail, with Track My Crime's protections.
 
-A wrong reference and a wrong e-mail get the same answer; failures are limited per conversation and per
-reference, and every outcome is audited under pseudonyms only (bot.services.verified_lookup).
+A wrong reference and a wrong e-mail get the same answer; failures are limited per conversation and per client
+address, a reference failed from many addresses answers more slowly, and every outcome is audited under
+pseudonyms only (bot.services.verified_lookup).
 """
 
 from __future__ import annotations
@@ -55,17 +56,22 @@ Lookup = verified_lookup.Lookup[ComplaintStatus]
 
 
 async def current_lock(
-    session: AsyncSession, *, conversation_id: str, reference: str | None = None, now: datetime | None = None
+    session: AsyncSession, *, conversation_id: str, client_key: str = "", now: datetime | None = None
 ) -> Lock | None:
-    """The lock refusing this conversation (or this reference, when given) a check now, if any."""
-    normalised = normalise_reference(reference) if reference else ""
+    """The lock refusing this conversation (or this client address, when known) a check now, if any."""
     return await verified_lookup.current_lock(
-        session, LOOKUP, conversation_id=conversation_id, reference=normalised, now=now or clock.now()
+        session, LOOKUP, conversation_id=conversation_id, client_key=client_key, now=now or clock.now()
     )
 
 
 async def check_status(
-    session: AsyncSession, *, conversation_id: str, reference: str, email: str | None, now: datetime | None = None
+    session: AsyncSession,
+    *,
+    conversation_id: str,
+    reference: str,
+    email: str | None,
+    client_key: str = "",
+    now: datetime | None = None,
 ) -> Lookup:
     """Check the e-mail against the complaint and say what may be told; audits every outcome.
 
@@ -82,5 +88,6 @@ async def check_status(
         return ComplaintStatus.of(complaint) if matched and complaint is not None else None
 
     return await verified_lookup.check(
-        session, LOOKUP, conversation_id=conversation_id, reference=reference, verify=verify, now=now or clock.now()
+        session, LOOKUP, conversation_id=conversation_id, reference=reference, verify=verify, now=now or clock.now(),
+        client_key=client_key,
     )

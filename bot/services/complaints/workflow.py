@@ -103,6 +103,14 @@ def assignee_id(raw: str | None, *, staff_id: int, supervisor: bool) -> int | No
     return assignee
 
 
+def check_reassignment(complaint: Complaint, assignee: int | None, *, staff_id: int, supervisor: bool) -> None:
+    """Officers may take an unassigned ticket or drop their own; only a supervisor takes one off someone else."""
+    current = complaint.assigned_to_id
+    if supervisor or current == assignee or current is None or current == staff_id:
+        return
+    raise ComplaintError("assignee", "not_yours")
+
+
 @dataclass(frozen=True)
 class TicketChanges:
     """What a team member asks to change on a ticket, as sent (None: leave it as it is)."""
@@ -120,6 +128,7 @@ async def apply_changes(
         await change_status(session, complaint, changes.status, actor=actor, staff_id=staff_id)
     if changes.assignee is not None:
         assignee = assignee_id(changes.assignee, staff_id=staff_id, supervisor=supervisor)
+        check_reassignment(complaint, assignee, staff_id=staff_id, supervisor=supervisor)
         await assign(session, complaint, assignee, actor=actor)
     if changes.note is not None:
         await add_note(session, complaint, changes.note, actor=actor, staff_id=staff_id)

@@ -1,4 +1,8 @@
-"""Dashboard sessions and API tokens of staff accounts; only hashes of the secrets are stored."""
+"""Dashboard sessions and API tokens of staff accounts; only hashes of the secrets are stored.
+
+API tokens expire (BOT_API_TOKEN_DAYS, 90 days by default), and their owner or a supervisor can list them (when
+made, last used, when they expire: never the token) and revoke them. Every change is audited.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import StaffApiToken, StaffSession, StaffUser
-from bot.services import audit
+from bot.services import audit, clock
 from bot.services.clock import aware
 
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -19,6 +23,7 @@ ABSOLUTE_TIMEOUT = timedelta(hours=8)  # one shift; then sign in again
 # Writing last_seen on every request would make each page view a write; a minute's precision is plenty.
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 API_TOKEN_PREFIX = "hpcc_"  # noqa: S105  (not a secret: makes leaked tokens easy for scanners to spot)
+API_TOKEN_LIFETIME = timedelta(days=90)  # the default of Settings.api_token_days
 
 
 def hash_token(token: str) -> str:
@@ -94,26 +99,30 @@ async def purge_expired_sessions(session: AsyncSession, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
-async def create_api_token(session: AsyncSession, user: StaffUser, now: datetime, *, actor: str = "cli") -> str:
-    """A new API token for the account (shown once, only its hash is kept); audited."""
+async def create_api_token(
+    session: AsyncSession, user: StaffUser, now: datetime, *, actor: str = "cli",
+    lifetime: timedelta = API_TOKEN_LIFETIME,
+) -> str:
+    """A new API token for the account, valid for `lifetime` (shown once, only its hash is kept); audited."""
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = StaffApiToken(token_hash=hash_token(token), staff_id=user.id, created_at=now)
+    row = StaffApiToken(token_hash=hash_token(token), staff_id=user.id, created_at=now, expires_at=now + lifetime)
     session.add(row)
     await session.flush()
     await audit.record(
-        session, actor=actor, action="staff.token_created", subject=f"staff:{user.id}", details={"token_id": row.id}
+        session, actor=actor, action="staff.token_created", subject=f"staff:{user.id}",
+        details={"token_id": row.id, "expires_at": row.expires_at.isoformat()},
     )
     return token
 
 
 async def verify_api_token(session: AsyncSession, token: str, now: datetime) -> StaffUser | None:
-    """The active account a bearer token belongs to, or None for an unknown, revoked or disabled one."""
+    """The active account a bearer token belongs to, or None for an unknown, revoked, expired or disabled one."""
     if not token.startswith(API_TOKEN_PREFIX):
         return None
     row = await session.scalar(
         select(StaffApiToken).where(StaffApiToken.token_hash == hash_token(token), StaffApiToken.revoked.is_(False))
     )
-    if row is None:
+    if row is None or aware(row.expires_at) <= now:
         return None
     user = await session.get(StaffUser, row.staff_id)
     if user is None or not user.active:
@@ -129,10 +138,41 @@ async def revoke_api_tokens(session: AsyncSession, staff_id: int, *, actor: str 
     result = await session.execute(
         update(StaffApiToken)
         .where(StaffApiToken.staff_id == staff_id, StaffApiToken.revoked.is_(False))
-        .values(revoked=True)
+        .values(revoked=True, revoked_at=clock.now())
     )
     revoked = int(result.rowcount or 0)
     await audit.record(
         session, actor=actor, action="staff.tokens_revoked", subject=f"staff:{staff_id}", details={"count": revoked}
     )
     return revoked
+
+
+async def api_tokens(session: AsyncSession, staff_id: int) -> list[StaffApiToken]:
+    """An account's API tokens, newest first (their hashes are no use to anyone: show the dates only)."""
+    query = (
+        select(StaffApiToken)
+        .where(StaffApiToken.staff_id == staff_id)
+        .order_by(StaffApiToken.created_at.desc(), StaffApiToken.id.desc())
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def revoke_api_token(session: AsyncSession, token: StaffApiToken, *, actor: str) -> bool:
+    """Revoke one token; False when it was revoked already; audited."""
+    if token.revoked:
+        return False
+    token.revoked = True
+    token.revoked_at = clock.now()
+    await session.flush()
+    await audit.record(
+        session, actor=actor, action="staff.token_revoked", subject=f"staff:{token.staff_id}",
+        details={"token_id": token.id},
+    )
+    return True
+
+
+def token_state(token: StaffApiToken, now: datetime) -> str:
+    """Whether a token is "live", "expired" or "revoked"."""
+    if token.revoked:
+        return "revoked"
+    return "expired" if aware(token.expires_at) <= now else "live"

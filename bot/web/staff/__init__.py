@@ -8,8 +8,22 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.staff import audit_log, feedback, home, login, lost_property, privacy, tickets, tickets_api
+from bot.web.keys import SETTINGS
+from bot.web.staff import (
+    accounts,
+    alerts,
+    audit_log,
+    feedback,
+    home,
+    login,
+    lost_property,
+    privacy,
+    tickets,
+    tickets_api,
+    tokens,
+)
 from bot.web.staff.auth import staff_middleware
+from bot.web.staff.sign_in_throttle import SIGN_IN_THROTTLE, SignInThrottle
 
 # Every route of the complaints team, pages and JSON API alike: mounted in this one place.
 ROUTES = (
@@ -21,11 +35,15 @@ ROUTES = (
     lost_property.routes,  # /staff/lost-property: lost reports and suggested found items
     feedback.routes,  # /staff/feedback: answers to "Was this helpful?"
     privacy.routes,  # /staff/privacy (supervisors): retention, a person's data exported or erased
+    accounts.routes,  # /staff/accounts (supervisors): disable, enable, reset passwords, revoke tokens
+    tokens.routes,  # /staff/tokens, /api/staff/tokens: your own API tokens, listed and revocable
+    alerts.routes,  # /staff/alerts: references that several clients failed to verify
 )
 
 
 def register(app: web.Application) -> None:
-    """Mount the dashboard and the staff API on the app: the staff middleware and every route (before start)."""
+    """Mount the dashboard and the staff API on the app: the staff middleware, the sign-in throttle, every route."""
     app.middlewares.append(staff_middleware)
+    app[SIGN_IN_THROTTLE] = SignInThrottle(app[SETTINGS].staff_sign_ins_per_minute)
     for routes in ROUTES:
         app.add_routes(routes)

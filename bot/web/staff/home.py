@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.db.engine import unit_of_work
+from bot.services import lookup_alerts
+from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_api_token, require_staff
 from bot.web.staff.identity import current_staff
 from bot.web.staff.pages import render_staff
@@ -14,8 +17,10 @@ routes = web.RouteTableDef()
 @routes.get("/staff")
 @require_staff()
 async def home(request: web.Request) -> web.Response:
-    """The dashboard's home: links to the team's work."""
-    return render_staff(request, "staff/home.html", title="Staff dashboard")
+    """The dashboard's home: links to the team's work, and how many status-check alerts are open."""
+    async with unit_of_work(request.app[SESSIONS]) as db:
+        open_alerts = await lookup_alerts.open_count(db)
+    return render_staff(request, "staff/home.html", title="Staff dashboard", open_alerts=open_alerts)
 
 
 @routes.get("/api/staff/me")

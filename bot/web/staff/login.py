@@ -1,29 +1,39 @@
-"""Sign-in and sign-out of the dashboard."""
+"""Sign-in and sign-out of the dashboard.
+
+A sign-in passes the throttle first (bot.web.staff.sign_in_throttle: per-address back-off, a global ceiling),
+then the password check off the event loop (bot.services.staff.sign_in), then waits the short delay that the
+address's recent failures earned before answering.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import math
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from bot.db.engine import unit_of_work
 from bot.services import audit, clock
-from bot.services.staff import accounts
 from bot.services.staff import sessions as staff_sessions
+from bot.services.staff import sign_in
 from bot.web.body import read_form
+from bot.web.client_address import client_address
 from bot.web.keys import SESSIONS, SETTINGS
 from bot.web.staff import csrf
 from bot.web.staff.auth import COOKIE_NAME, COOKIE_PATH, LOGIN_PATH, PAGE_PREFIX
 from bot.web.staff.identity import SESSION_TOKEN, current_staff
 from bot.web.staff.pages import redirect, render_staff
+from bot.web.staff.sign_in_throttle import SIGN_IN_THROTTLE, Refusal
 
 routes = web.RouteTableDef()
 
-# One message for unknown address, wrong password and locked account: sign-in must not reveal which.
-FAILED_MESSAGE = (
-    "The email address or password is not right, or the account is locked for a while after too many "
-    "attempts. Check them and try again, or ask a supervisor."
-)
+# One message for unknown address, wrong password and disabled account: sign-in must not reveal which.
+FAILED_MESSAGE = "The email address or password is not right. Check them and try again, or ask a supervisor."
+THROTTLED_MESSAGES = {
+    "address": "There have been too many unsuccessful sign-ins from your connection. Wait {seconds} and try again.",
+    "busy": "The sign-in service is busy. Wait {seconds} and try again.",
+}
 MAX_FIELD_CHARS = 1000
 
 
@@ -62,6 +72,17 @@ async def login_form(request: web.Request) -> web.Response:
     return _login_page(request, token, next_path=safe_next(request.query.get("next")))
 
 
+def _seconds(count: int) -> str:
+    return f"{count} second{'s' if count != 1 else ''}"
+
+
+def _throttled(request: web.Request, token: str, refusal: Refusal, *, next_path: str, email: str) -> web.Response:
+    message = THROTTLED_MESSAGES[refusal.reason].format(seconds=_seconds(refusal.retry_after))
+    response = _login_page(request, token, next_path=next_path, email=email, error=message, status=429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 @routes.post(LOGIN_PATH)
 async def login_submit(request: web.Request) -> web.Response:
     """Check the address and password; on success start a session and go where the user was heading."""
@@ -72,16 +93,31 @@ async def login_submit(request: web.Request) -> web.Response:
     email = str(form.get("email", ""))[:MAX_FIELD_CHARS]
     password = str(form.get("password", ""))[:MAX_FIELD_CHARS]
     next_path = safe_next(str(form.get("next", "")))
-    now = clock.now()
-    async with unit_of_work(request.app[SESSIONS]) as db:
-        user = await accounts.login(db, email, password, now) if email and password else None
-        if user is not None:
-            old_token = request.cookies.get(COOKIE_NAME)
-            if old_token:
-                await staff_sessions.end_session(db, old_token)
-            await staff_sessions.purge_expired_sessions(db, now)
-            session_token, _ = await staff_sessions.create_session(db, user, now)
-    if user is None:
+    if not (email and password):
+        return _login_page(request, cookie_token, next_path=next_path, email=email, error=FAILED_MESSAGE, status=400)
+    address, throttle = client_address(request), request.app[SIGN_IN_THROTTLE]
+    refusal = throttle.admit(address)
+    if refusal is not None:
+        return _throttled(request, cookie_token, refusal, next_path=next_path, email=email)
+    now, outcome = clock.now(), None
+    try:
+        async with unit_of_work(request.app[SESSIONS]) as db:
+            outcome = await sign_in.login(db, email, password, now)
+            if outcome.user is not None:
+                old_token = request.cookies.get(COOKIE_NAME)
+                if old_token:
+                    await staff_sessions.end_session(db, old_token)
+                await staff_sessions.purge_expired_sessions(db, now)
+                session_token, _ = await staff_sessions.create_session(db, outcome.user, now)
+    finally:
+        succeeded, delay = (outcome.user is not None, outcome.delay) if outcome is not None else (False, 0.0)
+        backoff = throttle.done(address, succeeded=succeeded, answered_in=delay)
+    if backoff:
+        async with unit_of_work(request.app[SESSIONS]) as db:
+            await audit.record(db, actor=audit.pseudonym(address, purpose="client"), action="staff.login_backoff",
+                               details={"seconds": math.ceil(backoff)})
+    await asyncio.sleep(delay)  # after the transaction and the throttle: a slowed sign-in holds neither
+    if outcome.user is None:
         return _login_page(request, cookie_token, next_path=next_path, email=email, error=FAILED_MESSAGE, status=400)
     response = redirect(next_path)
     _set_cookie(request, response, COOKIE_NAME, session_token)

@@ -35,6 +35,7 @@ ERRORS = {
     ("note", "too_long"): f"A note can have at most {workflow.NOTE_MAX} characters.",
     ("assignee", "unknown"): "Choose a member of the team.",
     ("assignee", "forbidden"): "Only a supervisor can assign a ticket to someone else.",
+    ("assignee", "not_yours"): "This ticket is someone else's: only a supervisor can take it off them.",
 }
 # The ticket page's forms: the URL's change and the form field (and TicketChanges field) it sends.
 FORM_FIELDS = {"status": "status", "notes": "note", "assign": "assignee"}

@@ -142,5 +142,5 @@ async def patch_ticket(request: web.Request) -> web.Response:
 
 
 # A role that may not do it gets 403; a change the ticket's state does not allow conflicts (409).
-_STATUS_FOR = {"forbidden": 403, "transition": 409, "must_record": 409}
+_STATUS_FOR = {"forbidden": 403, "not_yours": 403, "transition": 409, "must_record": 409}
 

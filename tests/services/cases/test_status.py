@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Case, CaseVerificationAttempt
+from bot.services import attempt_limits
 from bot.services.cases import details, status
 from bot.services.cases.details import CaseDetailError
 
@@ -105,24 +106,47 @@ async def test_three_failures_in_a_conversation_lock_it_for_an_hour(session, cas
     assert (await _check(session, at=NOW + timedelta(minutes=63))).outcome == "match"
 
 
-async def test_five_failures_against_a_reference_from_anywhere_lock_the_reference(session, case):
-    for number in range(5):
-        lookup = await _check(session, conversation=f"stranger-{number}", surname="Jones")
-        assert lookup.outcome == "no_match"
-    assert lookup.lock is not None and lookup.lock.limit == "reference"
-    victim = await _check(session, conversation="the-victim", at=NOW + timedelta(minutes=10))
-    assert victim.outcome == "locked"
-    assert victim.lock is not None and victim.lock.limit == "reference"
-    # Other references are unaffected.
-    other = await _check(session, conversation="the-victim", reference="41/99999/26", at=NOW + timedelta(minutes=10))
-    assert other.outcome == "no_match"
-    assert (await _check(session, conversation="the-victim", at=NOW + timedelta(minutes=61))).outcome == "match"
+async def test_many_strangers_failing_a_reference_never_lock_its_victim_out(session, case):
+    """Five wrong guesses from five addresses used to lock the reference for everyone, its victim included."""
+    for number in range(12):
+        lookup = await _check(session, conversation=f"stranger-{number}", client_key=f"client:{number}",
+                              surname="Jones")
+        assert lookup.outcome == "no_match" and lookup.lock is None
+    later = NOW + timedelta(minutes=10)
+    victim = await _check(session, conversation="the-victim", client_key="client:victim", at=later)
+    assert victim.outcome == "match" and victim.found.officer_name == "DC Priya Sharma"
+    # Slowed, though, by the recent failures (and the same for a right and a wrong answer).
+    assert victim.delay == attempt_limits.MAX_REFERENCE_DELAY
+    wrong = await _check(session, conversation="another", client_key="client:other", surname="Jones",
+                         at=NOW + timedelta(minutes=10))
+    assert wrong.outcome == "no_match" and wrong.delay == victim.delay
 
 
-async def test_unknown_references_lock_like_real_ones(session, case):
-    for number in range(5):
-        await _check(session, conversation=f"stranger-{number}", reference="41/55555/26")
-    assert (await _check(session, conversation="another", reference="41/55555/26")).outcome == "locked"
+async def test_one_address_guessing_locks_only_that_address(session, case):
+    for number in range(attempt_limits.CLIENT_LIMIT):
+        # A new conversation every time (as a script would): only the address ties them together.
+        lookup = await _check(session, conversation=f"guesser-{number}", client_key="client:guesser",
+                              reference=f"41/{10000 + number}/26")
+    assert lookup.outcome == "no_match" and lookup.lock.limit == "client"
+    assert lookup.lock.until == NOW + attempt_limits.LOCKOUT
+    refused = await _check(session, conversation="guesser-new", client_key="client:guesser")
+    assert refused.outcome == "locked" and refused.lock.limit == "client"
+    # Other addresses, and the same conversation ids without that address, are unaffected.
+    assert (await _check(session, conversation="the-victim", client_key="client:victim")).outcome == "match"
+    later = NOW + attempt_limits.LOCKOUT + timedelta(minutes=1)
+    assert (await _check(session, conversation="guesser-new", client_key="client:guesser", at=later)).outcome == "match"
+
+
+async def test_unknown_references_count_like_real_ones(session, case):
+    delays = [
+        (await _check(session, conversation=f"stranger-{number}", reference="41/55555/26")).delay
+        for number in range(7)
+    ]
+    real = [
+        (await _check(session, conversation=f"other-{number}", surname="Jones")).delay
+        for number in range(7)
+    ]
+    assert delays == real == [0, 0, 0, 0, 0, 0.5, 1.0]
 
 
 async def test_current_lock_is_what_the_form_checks_before_asking_more(session, case):
@@ -131,7 +155,7 @@ async def test_current_lock_is_what_the_form_checks_before_asking_more(session, 
         await _check(session, surname="Jones", at=NOW + timedelta(minutes=minute))
     lock = await status.current_lock(session, conversation_id="conv-1", now=NOW + timedelta(minutes=5))
     assert lock is not None and lock.limit == "conversation"
-    assert await status.current_lock(session, conversation_id="conv-2", reference=REFERENCE, now=NOW) is None
+    assert await status.current_lock(session, conversation_id="conv-2", now=NOW) is None
 
 
 async def test_missing_details_are_an_error_and_record_nothing(session, case):

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, ComplaintLookupAttempt
+from bot.services import attempt_limits
 from bot.services.complaints import references, status_check, tickets, workflow
 from bot.services.complaints.details import ComplaintDetails, ComplaintError
 
@@ -21,9 +22,10 @@ async def ticket(session):
     return complaint
 
 
-async def check(session, reference="CRT-2026-00001", email="sam@example.com", conversation="resident", now=NOW):
+async def check(session, reference="CRT-2026-00001", email="sam@example.com", conversation="resident", now=NOW,
+                client_key=""):
     return await status_check.check_status(
-        session, conversation_id=conversation, reference=reference, email=email, now=now
+        session, conversation_id=conversation, reference=reference, email=email, now=now, client_key=client_key
     )
 
 
@@ -73,10 +75,22 @@ async def test_three_failures_lock_the_conversation_for_an_hour(session, ticket)
     assert (await check(session, now=NOW + timedelta(hours=2))).outcome == "match"
 
 
-async def test_five_failures_on_one_reference_lock_it_from_every_conversation(session, ticket):
-    for n in range(5):
-        await check(session, email="wrong@example.com", conversation=f"guesser-{n}")
-    assert (await check(session, conversation="owner")).outcome == "locked"
+async def test_failures_on_one_reference_from_everywhere_slow_it_but_its_owner_gets_in(session, ticket):
+    for n in range(7):
+        failed = await check(session, email="wrong@example.com", conversation=f"guesser-{n}", client_key=f"client:{n}")
+        assert failed.lock is None
+    owner = await check(session, conversation="owner", client_key="client:owner")
+    assert owner.outcome == "match" and owner.delay == 2.0  # after 7 failures: 0.5 s after 5, doubling
+
+
+async def test_one_address_guessing_from_many_conversations_locks_that_address(session, ticket):
+    for n in range(attempt_limits.CLIENT_LIMIT):
+        last = await check(session, email="wrong@example.com", conversation=f"script-{n}", client_key="client:script")
+    assert last.lock.limit == "client"
+    assert (await status_check.current_lock(session, conversation_id="script-new", client_key="client:script",
+                                            now=NOW)).limit == "client"
+    assert (await check(session, conversation="script-new", client_key="client:script")).outcome == "locked"
+    assert (await check(session, conversation="owner", client_key="client:owner")).outcome == "match"
 
 
 async def test_every_outcome_is_audited_under_pseudonyms_only(session, ticket):

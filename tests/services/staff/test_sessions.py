@@ -1,9 +1,7 @@
-"""Sign-in with lockout, dashboard sessions with timeouts, and API tokens."""
+"""Dashboard sessions with timeouts, and API tokens: expiry, listing, revocation."""
 
 from datetime import timedelta
 
-import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from bot.db.models import StaffApiToken, StaffSession
@@ -11,58 +9,9 @@ from bot.services import audit, clock
 from bot.services.staff import accounts as staff
 from bot.services.staff import sessions as staff_sessions
 
-PASSWORD = "a long enough test password"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(staff, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-async def officer(session):
-    return await staff.add(session, "officer@herts-pcc.example", "officer", PASSWORD)
-
 
 async def _actions(session):
     return [(e.action, e.details) for e in reversed(await audit.recent(session))]
-
-
-async def test_login_succeeds_and_resets_the_failure_count(session, officer):
-    now = clock.now()
-    assert await staff.login(session, "officer@herts-pcc.example", "wrong password!", now) is None
-    assert officer.failed_logins == 1
-    assert await staff.login(session, " OFFICER@herts-pcc.example ", PASSWORD, now) is officer
-    assert officer.failed_logins == 0
-    assert ("staff.login", {}) in await _actions(session)
-
-
-async def test_lockout_after_five_failures_for_fifteen_minutes(session, officer):
-    now = clock.now()
-    for _ in range(staff.MAX_FAILED_LOGINS):
-        assert await staff.login(session, officer.email, "wrong password!", now) is None
-    assert officer.locked_until is not None
-    # Locked: even the right password is refused, and the refusal does not extend the lock.
-    assert await staff.login(session, officer.email, PASSWORD, now + timedelta(minutes=14)) is None
-    assert await staff.login(session, officer.email, PASSWORD, now + timedelta(minutes=15, seconds=1)) is officer
-    actions = [action for action, _ in await _actions(session)]
-    assert actions == ["staff.add", *["staff.login_failed"] * 5, "staff.locked", "staff.login_refused", "staff.login"]
-
-
-async def test_unknown_address_is_audited_by_pseudonym_only(session):
-    assert await staff.login(session, "Someone@Example.org", PASSWORD, clock.now()) is None
-    assert await staff.login(session, "not an address", PASSWORD, clock.now()) is None
-    entries = await audit.recent(session, action="staff.login_failed")
-    assert len(entries) == 2
-    text = repr([(e.actor, e.subject, e.details) for e in entries])
-    assert "someone" not in text.lower() and PASSWORD not in text
-    assert entries[1].actor == audit.pseudonym("someone@example.org", purpose="staff-email")
-
-
-async def test_disabled_account_cannot_sign_in(session, officer):
-    officer.active = False
-    assert await staff.login(session, officer.email, PASSWORD, clock.now()) is None
-    assert (await audit.recent(session, limit=1))[0].details == {"reason": "inactive"}
 
 
 async def test_session_lookup_and_timeouts(session, officer):
@@ -109,3 +58,52 @@ async def test_api_tokens(session, officer):
     assert await staff_sessions.verify_api_token(session, token, now) is None
     actions = [action for action, _ in await _actions(session)]
     assert "staff.token_created" in actions and "staff.tokens_revoked" in actions
+
+
+async def test_api_tokens_expire_after_their_lifetime(session, officer):
+    made = clock.now()
+    token = await staff_sessions.create_api_token(session, officer, made, lifetime=timedelta(days=90))
+    stored = await session.scalar(select(StaffApiToken))
+    assert clock.aware(stored.expires_at) == made + timedelta(days=90)
+    assert await staff_sessions.verify_api_token(session, token, made + timedelta(days=89, hours=23)) is officer
+    assert await staff_sessions.verify_api_token(session, token, made + timedelta(days=90)) is None
+    assert staff_sessions.token_state(stored, made + timedelta(days=90)) == "expired"
+    created = [details for action, details in await _actions(session) if action == "staff.token_created"]
+    assert created == [{"token_id": stored.id, "expires_at": (made + timedelta(days=90)).isoformat()}]
+
+
+async def test_the_default_lifetime_is_ninety_days(session, officer):
+    now = clock.now()
+    await staff_sessions.create_api_token(session, officer, now)
+    stored = await session.scalar(select(StaffApiToken))
+    assert clock.aware(stored.expires_at) - clock.aware(stored.created_at) == timedelta(days=90)
+
+
+async def test_tokens_are_listed_newest_first_and_revoked_one_at_a_time(session, officer):
+    start = clock.now()
+    first = await staff_sessions.create_api_token(session, officer, start - timedelta(days=2))
+    second = await staff_sessions.create_api_token(session, officer, start - timedelta(days=1))
+    other = await staff.add(session, "other@herts-pcc.example", "officer", "another long password")
+    await staff_sessions.create_api_token(session, other, start)
+    listed = await staff_sessions.api_tokens(session, officer.id)
+    assert [clock.aware(token.created_at) for token in listed] == [start - timedelta(days=1), start - timedelta(days=2)]
+    assert all(staff_sessions.token_state(token, start) == "live" for token in listed)
+    older = listed[1]
+    assert await staff_sessions.revoke_api_token(session, older, actor="staff:7")
+    assert not await staff_sessions.revoke_api_token(session, older, actor="staff:7")  # already revoked: no-op
+    assert older.revoked and older.revoked_at is not None
+    assert staff_sessions.token_state(older, start) == "revoked"
+    assert await staff_sessions.verify_api_token(session, first, start) is None
+    assert await staff_sessions.verify_api_token(session, second, start) is officer
+    revoked = [(e.actor, e.subject, e.details) for e in await audit.recent(session, action="staff.token_revoked")]
+    assert revoked == [("staff:7", f"staff:{officer.id}", {"token_id": older.id})]
+
+
+async def test_revoking_all_tokens_stamps_when(session, officer):
+    now = clock.now()
+    await staff_sessions.create_api_token(session, officer, now)
+    await staff_sessions.create_api_token(session, officer, now)
+    assert await staff_sessions.revoke_api_tokens(session, officer.id, actor="cli") == 2
+    assert await staff_sessions.revoke_api_tokens(session, officer.id, actor="cli") == 0
+    tokens = await staff_sessions.api_tokens(session, officer.id)
+    assert all(token.revoked and token.revoked_at is not None for token in tokens)

@@ -41,6 +41,7 @@ from bot.db.engine import unit_of_work
 from bot.db.models import StaffUser
 from bot.services import clock
 from bot.services.staff import accounts as staff
+from bot.services.staff import passwords
 from bot.services.staff import sessions as staff_sessions
 from bot.settings import Settings
 from bot.web.app import create_app
@@ -72,7 +73,7 @@ class StaffTestClient(TestClient):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its cheapest: production parameters take about a second per hash on a busy test machine."""
-    monkeypatch.setattr(staff, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

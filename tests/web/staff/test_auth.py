@@ -1,4 +1,7 @@
-"""Every staff URL refuses anonymous callers; sign-in, lockout, sign-out, session expiry and cookies."""
+"""Every staff URL refuses anonymous callers; sign-in, sign-out, session expiry and cookies.
+
+Throttled sign-ins (which replaced the account lockout) are tested in test_sign_in.py.
+"""
 
 import re
 from datetime import timedelta
@@ -10,7 +13,6 @@ from sqlalchemy import select, update
 from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, StaffSession
 from bot.services import clock
-from bot.services.staff import accounts as staff
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.staff.auth import is_staff_api, is_staff_page
@@ -120,18 +122,6 @@ async def test_unknown_address_and_wrong_password_look_the_same(staff_client, ma
     logged = repr([(e.actor, e.subject, e.details) for e in entries])
     assert len(entries) == 2
     assert "nobody" not in logged and "not the password" not in logged and PASSWORD not in logged
-
-
-async def test_lockout_after_repeated_failures(staff_client, make_staff, sessions):
-    user = await make_staff("officer")
-    client = await staff_client()
-    for _ in range(staff.MAX_FAILED_LOGINS):
-        assert (await sign_in(client, user.email, "wrong wrong wrong")).status == 400
-    locked = await sign_in(client, user.email, PASSWORD)
-    assert locked.status == 400 and FAILED in await locked.text()
-    async with unit_of_work(sessions) as session:
-        actions = [e.action for e in (await session.scalars(select(AuditEntry))).all()]
-    assert "staff.locked" in actions and "staff.login_refused" in actions and "staff.login" not in actions
 
 
 async def test_sign_out_ends_the_session(login_as, sessions):

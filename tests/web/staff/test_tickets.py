@@ -272,3 +272,64 @@ async def test_officers_are_offered_only_themselves_to_assign(login_as, tickets)
     supervisor = await login_as("supervisor")
     html = await (await supervisor.get(f"/staff/tickets/{tickets['minor']}")).text()
     assert f'<option value="{colleague.staff.id}"' in html
+
+
+# --- unassigning: officers only their own tickets ------------------------------------------------------------------
+
+
+async def _assign(sessions, reference, staff_id):
+    async with unit_of_work(sessions) as session:
+        complaint = await complaint_tickets.get(session, reference)
+        complaint.assigned_to_id = staff_id
+
+
+async def test_an_officer_cannot_unassign_or_take_a_colleagues_ticket_from_the_page(login_as, sessions, tickets):
+    officer, colleague = await login_as("officer"), await login_as("officer")
+    reference = tickets["minor"]
+    await _assign(sessions, reference, colleague.staff.id)
+    html = await (await officer.get(f"/staff/tickets/{reference}")).text()
+    assert 'data-testid="assigned-elsewhere"' in html and f'action="/staff/tickets/{reference}/assign"' not in html
+    for assignee in ("", str(officer.staff.id)):
+        response = await officer.post_form(f"/staff/tickets/{reference}/assign", {"assignee": assignee})
+        assert response.status == 400
+        assert "only a supervisor can take it off them" in await response.text()
+    assert (await ticket(sessions, reference)).assigned_to_id == colleague.staff.id
+    assert await audit_entries(sessions, "complaints.assign") == []
+
+
+async def test_an_officer_can_drop_their_own_ticket(login_as, sessions, tickets):
+    officer = await login_as("officer")
+    reference = tickets["minor"]
+    await _assign(sessions, reference, officer.staff.id)
+    response = await officer.post_form(f"/staff/tickets/{reference}/assign", {"assignee": ""})
+    assert response.status == 303
+    assert (await ticket(sessions, reference)).assigned_to_id is None
+
+
+async def test_a_supervisor_can_unassign_anyone(login_as, sessions, tickets):
+    supervisor, colleague = await login_as("supervisor"), await login_as("officer")
+    reference = tickets["minor"]
+    await _assign(sessions, reference, colleague.staff.id)
+    assert (await supervisor.post_form(f"/staff/tickets/{reference}/assign", {"assignee": ""})).status == 303
+    assert (await ticket(sessions, reference)).assigned_to_id is None
+
+
+async def test_the_api_enforces_the_same_rule(api_token, make_staff, sessions, tickets, staff_client):
+    colleague = await make_staff("officer")
+    reference = tickets["serious"]
+    await _assign(sessions, reference, colleague.id)
+    client = await staff_client()
+    officer = {"Authorization": f"Bearer {await api_token('officer')}"}
+    for change in ({"assigned_to": None}, {"assigned_to": "none"}):
+        response = await client.patch(f"/api/tickets/{reference}", json=change, headers=officer)
+        assert response.status == 403
+        assert (await response.json())["error"]["code"] == "invalid_assignee"
+    # All or nothing: a refused unassignment undoes the note sent with it.
+    response = await client.patch(f"/api/tickets/{reference}", headers=officer,
+                                  json={"note": "taking this over", "assigned_to": None})
+    assert response.status == 403
+    after = await ticket(sessions, reference)
+    assert after.assigned_to_id == colleague.id and after.notes == []
+    supervisor = {"Authorization": f"Bearer {await api_token('supervisor')}"}
+    response = await client.patch(f"/api/tickets/{reference}", json={"assigned_to": None}, headers=supervisor)
+    assert response.status == 200 and (await response.json())["assigned_to"] is None

@@ -1,0 +1,168 @@
+"""Signing in over HTTP: per-address back-off and a global ceiling instead of a lock, the bounded delay, and
+password checks that never stall the event loop (so never the public chat).
+
+Clients connect from different loopback addresses (127.0.0.2, 127.0.0.3...) to one app, so the web app sees
+different client addresses for real.
+"""
+
+import asyncio
+import time
+
+import aiohttp
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
+
+from bot.db.engine import unit_of_work
+from bot.db.models import AuditEntry, StaffUser
+from bot.services import audit
+from bot.services.staff import passwords, sign_in
+from bot.web.app import create_app
+from bot.web.staff import sign_in_throttle
+from tests.web.staff.conftest import PASSWORD, StaffTestClient, csrf_from
+from tests.web.staff.conftest import sign_in as submit_sign_in
+
+THROTTLED = "too many unsuccessful sign-ins from your connection"
+
+
+@pytest.fixture
+async def app_server(staff_settings):
+    """One app (one throttle) that every client of the test talks to."""
+    from aiohttp.test_utils import TestServer
+
+    server = TestServer(create_app(staff_settings), host="127.0.0.1")
+    await server.start_server()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def client_from(app_server):
+    """`await client_from("127.0.0.2")`: a browser connecting from that loopback address."""
+    clients = []
+
+    async def make(address):
+        client = StaffTestClient(app_server, connector=aiohttp.TCPConnector(local_addr=(address, 0)))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.session.close()
+
+
+@pytest.fixture
+def short_delays(monkeypatch):
+    """The per-address-of-mail delay capped at a fifth of a second, for tests about the throttle itself."""
+    monkeypatch.setattr(sign_in, "MAX_DELAY", 0.2)
+
+
+async def actions(sessions, action):
+    async with unit_of_work(sessions) as session:
+        return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+async def test_wrong_passwords_slow_that_address_and_never_lock_the_account(client_from, make_staff, sessions,
+                                                                           short_delays):
+    officer = await make_staff("officer")
+    attacker = await client_from("127.0.0.2")
+    for _ in range(sign_in_throttle.ADDRESS_FREE_FAILURES):
+        assert (await submit_sign_in(attacker, officer.email, "a stranger's guess")).status == 400
+    refused = await submit_sign_in(attacker, officer.email, PASSWORD)  # even the right password: not checked
+    assert refused.status == 429 and refused.headers["Retry-After"] == "1"
+    assert THROTTLED in await refused.text() and "staff_session" not in refused.cookies
+    assert len(await actions(sessions, "staff.login_failed")) == sign_in_throttle.ADDRESS_FREE_FAILURES
+    [backoff] = await actions(sessions, "staff.login_backoff")
+    assert backoff.actor == audit.pseudonym("127.0.0.2", purpose="client") and backoff.details == {"seconds": 1}
+
+    # The account's owner, from their own address, signs straight in: nobody can lock them out.
+    owner = await client_from("127.0.0.3")
+    response = await submit_sign_in(owner, officer.email, PASSWORD)
+    assert response.status == 303 and "staff_session" in response.cookies
+
+    # The attacker may guess again once the back-off is over, and then waits twice as long.
+    await asyncio.sleep(1.05)
+    assert (await submit_sign_in(attacker, officer.email, "another guess")).status == 400
+    again = await submit_sign_in(attacker, officer.email, "and another")
+    assert again.status == 429 and again.headers["Retry-After"] == "2"
+
+
+async def test_the_global_ceiling_sheds_sign_ins_but_not_signed_in_staff(app_server, client_from, make_staff,
+                                                                        short_delays):
+    officer = await make_staff("officer")
+    signed_in = await client_from("127.0.0.9")
+    assert (await submit_sign_in(signed_in, officer.email)).status == 303
+    throttle = app_server.app[sign_in_throttle.SIGN_IN_THROTTLE]
+    throttle.per_minute = 3  # two more checks this minute, from anywhere
+    for number in (2, 3):
+        client = await client_from(f"127.0.0.{number}")
+        assert (await submit_sign_in(client, officer.email, "wrong guess")).status == 400
+    busy = await submit_sign_in(await client_from("127.0.0.4"), officer.email, PASSWORD)
+    assert busy.status == 429 and 1 <= int(busy.headers["Retry-After"]) <= 60
+    assert "The sign-in service is busy" in await busy.text()
+    assert (await signed_in.get("/staff", allow_redirects=False)).status == 200
+
+
+async def test_failures_for_an_address_make_its_next_answer_wait(client_from, make_staff):
+    officer = await make_staff("officer")
+    for number in range(sign_in.DELAY_FREE_FAILURES):  # from different places: only the e-mail address is common
+        client = await client_from(f"127.0.1.{number + 1}")
+        assert (await submit_sign_in(client, officer.email, "wrong guess")).status == 400
+    owner = await client_from("127.0.2.1")
+    started = time.monotonic()
+    response = await submit_sign_in(owner, officer.email, PASSWORD)
+    assert response.status == 303
+    assert time.monotonic() - started >= sign_in.delay_after(sign_in.DELAY_FREE_FAILURES) == 1
+
+
+async def _loop_lag_while(work):
+    """The longest the event loop went without running a 5 ms ticker while `work` ran."""
+    worst, done = 0.0, asyncio.Event()
+
+    async def ticker():
+        nonlocal worst
+        while not done.is_set():
+            started = time.monotonic()
+            await asyncio.sleep(0.005)
+            worst = max(worst, time.monotonic() - started - 0.005)
+
+    ticking = asyncio.ensure_future(ticker())
+    await asyncio.sleep(0.02)
+    try:
+        result = await work()
+    finally:
+        done.set()
+        await ticking
+    return worst, result
+
+
+async def test_the_loop_stays_responsive_during_concurrent_sign_ins(staff_client, make_staff, sessions, monkeypatch):
+    """Sign-ins at once with production Argon2: the loop (and so the public chat) never waits for them."""
+    officer = await make_staff("officer")
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher)  # the production parameters from here on
+    real_hash = passwords.hash_password(PASSWORD)
+    async with unit_of_work(sessions) as session:
+        await session.execute(update(StaffUser).where(StaffUser.id == officer.id).values(password_hash=real_hash))
+
+    # What one check run on the loop would do to it, measured by the same probe under the same load.
+    async def blocking():
+        passwords.verify_password(real_hash, "wrong")
+
+    blocked, _ = await _loop_lag_while(blocking)
+    assert blocked >= 0.02, "Argon2 too fast here for the comparison to mean anything"
+
+    client = await staff_client()
+    token = csrf_from(await (await client.get("/staff/login")).text())
+
+    async def sign_ins():
+        return await asyncio.gather(*(
+            client.post("/staff/login", allow_redirects=False,
+                        data={"csrf_token": token, "email": officer.email, "password": f"wrong {number}"})
+            for number in range(sign_in_throttle.MAX_PENDING_CHECKS)
+        ))
+
+    lag, responses = await _loop_lag_while(sign_ins)
+    assert [response.status for response in responses] == [400] * sign_in_throttle.MAX_PENDING_CHECKS
+    # Each of them, on the loop, would have stalled it about `blocked`; off the loop it hardly notices.
+    assert lag < blocked / 4, (lag, blocked)

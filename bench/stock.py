@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bench.measure import BotResult, exercise
 from bench.procs import BenchError, run_timed, stop_group
+from bot.probes import wait_for_url
 from bot.settings import Settings
 from bot.stack import free_port
-from bot.supervisor import wait_for_url
 
 STARTUP_TIMEOUT_SECONDS = 300.0
 

@@ -26,6 +26,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, not {raw!r}")
+    return value
+
+
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
@@ -69,6 +82,20 @@ class Settings:
     log_level: str = "INFO"
     # Staff cookies only over HTTPS (browsers count http://localhost as secure; aiohttp's test client does not).
     secure_cookies: bool = True
+    # Supervision (`run`, `scale-demo`): a dead or silent service is restarted with doubling back-off; after
+    # restart_max_failures failures of one service within restart_window_seconds, everything stops.
+    restart_max_failures: int = 5
+    restart_window_seconds: float = 300.0
+    restart_backoff_seconds: float = 1.0
+    # A running service is probed every health_interval_seconds; health_failures probes in a row without any
+    # answer within health_timeout_seconds mean it hangs, and it is killed and restarted.
+    health_interval_seconds: float = 5.0
+    health_timeout_seconds: float = 5.0
+    health_failures: int = 3
+    # Redis (redis://host:port/db): Rasa's lock store when set, so replicas never handle one conversation at once.
+    redis_url: str = ""
+    # `scale-demo`: the port nginx listens on (loopback), in front of the replicas.
+    scale_port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,8 +121,20 @@ class Settings:
             startup_timeout_seconds=_int(env, "BOT_STARTUP_TIMEOUT", defaults.startup_timeout_seconds),
             log_level=(env.get("BOT_LOG_LEVEL") or defaults.log_level).upper(),
             secure_cookies=_bool(env, "BOT_SECURE_COOKIES", defaults.secure_cookies),
+            restart_max_failures=_int(env, "BOT_RESTART_MAX_FAILURES", defaults.restart_max_failures),
+            restart_window_seconds=_float(env, "BOT_RESTART_WINDOW", defaults.restart_window_seconds),
+            restart_backoff_seconds=_float(env, "BOT_RESTART_BACKOFF", defaults.restart_backoff_seconds),
+            health_interval_seconds=_float(env, "BOT_HEALTH_INTERVAL", defaults.health_interval_seconds),
+            health_timeout_seconds=_float(env, "BOT_HEALTH_TIMEOUT", defaults.health_timeout_seconds),
+            health_failures=_int(env, "BOT_HEALTH_FAILURES", defaults.health_failures),
+            redis_url=env.get("REDIS_URL") or defaults.redis_url,
+            scale_port=_int(env, "BOT_SCALE_PORT", defaults.scale_port),
         )
-        for name in ("web_port", "rasa_port", "actions_port"):
+        if settings.restart_max_failures < 1 or settings.health_failures < 1:
+            raise SettingsError("BOT_RESTART_MAX_FAILURES and BOT_HEALTH_FAILURES must be at least 1")
+        if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://")):
+            raise SettingsError(f"REDIS_URL must start with redis:// or rediss://, not {settings.redis_url[:20]!r}")
+        for name in ("web_port", "rasa_port", "actions_port", "scale_port"):
             port = getattr(settings, name)
             if not 0 < port < 65536:
                 raise SettingsError(f"{name} must be between 1 and 65535, not {port}")

@@ -1,32 +1,19 @@
-"""`run`: starts Rasa, the action server and the web app as one supervised group."""
+"""`run`: Rasa, the action server and the web app as one supervised group (bot/supervision.py), restarting any
+that dies or hangs, and stopping everything (exit 1, naming it) when one fails repeatedly.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-
-import aiohttp
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
+from bot.supervision import STATE_FILE, Service, Stage, Supervisor
 from bot.training import rasa_env
 
-STOP_GRACE_SECONDS = 10
-
-
-@dataclass(frozen=True)
-class Service:
-    """One child process and the URL that says it is ready."""
-
-    name: str
-    command: list[str]
-    health_url: str
+__all__ = ["STATE_FILE", "Service", "Stage", "Supervisor", "child_env", "lock_store_env", "run", "services"]
 
 
 def tracker_env(settings: Settings) -> dict[str, str]:
@@ -39,6 +26,22 @@ def tracker_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def lock_store_env(settings: Settings) -> dict[str, str]:
+    """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set, else one process's memory."""
+    if not settings.redis_url:
+        return dict.fromkeys(
+            ("BOT_LOCK_STORE_HOST", "BOT_LOCK_STORE_PORT", "BOT_LOCK_STORE_DB", "BOT_LOCK_STORE_PASSWORD"), ""
+        ) | {"BOT_LOCK_STORE": "in_memory"}
+    url = urlsplit(settings.redis_url)
+    return {
+        "BOT_LOCK_STORE": "redis",
+        "BOT_LOCK_STORE_HOST": url.hostname or "127.0.0.1",
+        "BOT_LOCK_STORE_PORT": str(url.port or 6379),
+        "BOT_LOCK_STORE_DB": url.path.strip("/") or "0",
+        "BOT_LOCK_STORE_PASSWORD": url.password or "",
+    }
+
+
 def services(settings: Settings, model: Path) -> list[Service]:
     """The three services, in start order."""
     rasa = [
@@ -48,10 +51,12 @@ def services(settings: Settings, model: Path) -> list[Service]:
     ]  # fmt: skip
     actions = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
     web = [sys.executable, "-m", "bot", "web"]
+    web_url = f"http://127.0.0.1:{settings.web_port}"
     return [
         Service("actions", actions, f"{settings.actions_url}/health"),
         Service("rasa", rasa, f"{settings.rasa_url}/"),
-        Service("web", web, f"http://127.0.0.1:{settings.web_port}/healthz"),
+        # /healthz is 503 while Rasa is down: the web app is alive while it serves its own files.
+        Service("web", web, f"{web_url}/healthz", live_url=f"{web_url}/static/widget.js"),
     ]
 
 
@@ -59,6 +64,7 @@ def child_env(settings: Settings) -> dict[str, str]:
     """The environment every child gets: Rasa's needs plus loopback-only binding for the action server."""
     env = rasa_env(settings)
     env.update(tracker_env(settings))
+    env.update(lock_store_env(settings))
     env["SANIC_HOST"] = "127.0.0.1"  # rasa-sdk binds 0.0.0.0 unless told otherwise
     # The children read the same settings as this process, whatever produced them.
     env.update(
@@ -71,107 +77,19 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-class Supervisor:
-    """Starts the services, waits until healthy, and stops all of them when one ends or on a signal."""
-
-    def __init__(self, settings: Settings, model: Path) -> None:
-        self.settings = settings
-        self.model = model
-        self.procs: dict[str, asyncio.subprocess.Process] = {}
-        self.stopping = asyncio.Event()
-
-    async def run(self) -> int:
-        """Run until Ctrl-C (exit 0) or until a service dies (exit 1)."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.stopping.set)
-        env = child_env(self.settings)
-        try:
-            for service in services(self.settings, self.model):
-                # Own session per child: Ctrl-C reaches only us, and we stop them in order.
-                self.procs[service.name] = await asyncio.create_subprocess_exec(
-                    *service.command, cwd=self.settings.project_root, env=env, start_new_session=True
-                )
-            ready = await self._wait_healthy()
-            if ready is not True:
-                print(f"error: {ready}", file=sys.stderr)
-                return 1
-            self._print_ready()
-            return await self._watch()
-        finally:
-            await self._stop_all()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
-
-    def _running(self) -> bool:
-        return not self.stopping.is_set() and all(p.returncode is None for p in self.procs.values())
-
-    async def _wait_healthy(self) -> bool | str:
-        urls = {s.name: s.health_url for s in services(self.settings, self.model)}
-        timeout = self.settings.startup_timeout_seconds
-        ready = await asyncio.gather(*(wait_for_url(url, timeout, self._running) for url in urls.values()))
-        if all(ready):
-            return True
-        if self.stopping.is_set():
-            return "stopped before the services were ready"
-        for name, proc in self.procs.items():
-            if proc.returncode is not None:
-                return f"{name} exited with code {proc.returncode} while starting; see its output above"
-        return f"not healthy after {timeout}s: {', '.join(n for n, ok in zip(urls, ready, strict=True) if not ok)}"
-
-    def _print_ready(self) -> None:
-        s = self.settings
-        print(
-            "\nEverything is running:\n"
-            f"  web app (public):  {s.web_url}/   chat: POST {s.web_url}/api/chat   health: {s.web_url}/healthz\n"
-            f"  Rasa server:       {s.rasa_url}/ (loopback only)\n"
-            f"  action server:     {s.actions_url}/health (loopback only)\n"
-            "Press Ctrl-C to stop.\n",
-            flush=True,
-        )
-
-    async def _watch(self) -> int:
-        waiters = {asyncio.create_task(proc.wait()): name for name, proc in self.procs.items()}
-        stop = asyncio.create_task(self.stopping.wait())
-        done, _ = await asyncio.wait([*waiters, stop], return_when=asyncio.FIRST_COMPLETED)
-        for task in [*waiters, stop]:
-            task.cancel()
-        if stop in done:
-            print("stopping…", flush=True)
-            return 0
-        name = next(waiters[t] for t in done if t in waiters)
-        print(f"error: {name} exited with code {self.procs[name].returncode}; stopping the others", file=sys.stderr)
-        return 1
-
-    async def _stop_all(self) -> None:
-        running = [p for p in self.procs.values() if p.returncode is None]
-        for proc in running:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(asyncio.gather(*(p.wait() for p in running)), STOP_GRACE_SECONDS)
-        except asyncio.TimeoutError:
-            for proc in running:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-            await asyncio.gather(*(p.wait() for p in running))
-
-
-async def wait_for_url(url: str, timeout: float, alive: Callable[[], bool] = lambda: True) -> bool:
-    """Poll a URL until it answers 200; False on timeout or as soon as alive() turns false."""
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as client:
-        while time.monotonic() < deadline:
-            if not alive():
-                return False
-            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                async with client.get(url) as response:
-                    if response.status == 200:
-                        return True
-            await asyncio.sleep(0.5)
-    return False
+def banner(settings: Settings) -> str:
+    """What `run` prints once every service is healthy."""
+    s = settings
+    return (
+        "\nEverything is running:\n"
+        f"  web app (public):  {s.web_url}/   chat: POST {s.web_url}/api/chat   health: {s.web_url}/healthz\n"
+        f"  Rasa server:       {s.rasa_url}/ (loopback only)\n"
+        f"  action server:     {s.actions_url}/health (loopback only)\n"
+        "A service that dies is restarted; Ctrl-C stops everything.\n"
+    )
 
 
 def run(settings: Settings, model: Path) -> int:
     """Supervise the three services until stopped."""
-    return asyncio.run(Supervisor(settings, model).run())
+    group = Supervisor(settings, [services(settings, model)], banner(settings), child_env(settings))
+    return asyncio.run(group.run())

@@ -35,27 +35,35 @@ class Probe(Protocol):
 
 @dataclass(frozen=True)
 class HttpProbe:
-    """Ready when `ready_url` answers 200; alive when `live_url` answers anything."""
+    """Ready when `ready_url` answers 200; alive when it answers at all, or else when `live_url` answers.
+
+    `live_url` is for a service whose readiness check waits on its own dependencies (the web app's /healthz
+    asks Rasa, which may hang): a service answering there is not hung itself.
+    """
 
     ready_url: str
     live_url: str = ""
 
     async def check(self, client: aiohttp.ClientSession, timeout: float) -> Health:
-        """GET the URL(s): 200 from ready_url is READY, any answer from live_url is ALIVE."""
-        limit = aiohttp.ClientTimeout(total=timeout)
-        with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-            async with client.get(self.ready_url, timeout=limit) as response:
-                await response.read()
-                if response.status == 200:
-                    return Health.READY
-                if not self.live_url or self.live_url == self.ready_url:
-                    return Health.ALIVE
+        """GET ready_url (and live_url only when ready_url gave no answer)."""
+        status = await _status(client, self.ready_url, timeout)
+        if status == 200:
+            return Health.READY
+        if status is not None:
+            return Health.ALIVE
         if self.live_url and self.live_url != self.ready_url:
-            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                async with client.get(self.live_url, timeout=limit) as response:
-                    await response.read()
-                    return Health.ALIVE
+            return Health.DOWN if await _status(client, self.live_url, timeout) is None else Health.ALIVE
         return Health.DOWN
+
+
+async def _status(client: aiohttp.ClientSession, url: str, timeout: float) -> int | None:
+    """The HTTP status of a GET, or None when nothing answered within the timeout."""
+    try:
+        async with client.get(url, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+            await response.read()
+            return response.status
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -123,11 +123,14 @@ class Supervisor:
         self.stopping.set()
 
     async def _until_ready(self, stage: Stage) -> bool:
-        waits = [asyncio.create_task(self.ready[s.name].wait()) for s in stage.services]
+        """Wait until every service of the stage is ready; False if stopping first."""
+        all_ready = asyncio.gather(*(self.ready[s.name].wait() for s in stage.services))
         stop = asyncio.create_task(self.stopping.wait())
-        await asyncio.wait([asyncio.gather(*waits), stop], return_when=asyncio.FIRST_COMPLETED)
-        for task in [*waits, stop]:
-            task.cancel()
+        await asyncio.wait([all_ready, stop], return_when=asyncio.FIRST_COMPLETED)
+        for future in (all_ready, stop):
+            future.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await future
         return not self.stopping.is_set()
 
     async def _then(self, stage: Stage) -> None:
@@ -199,7 +202,7 @@ class Supervisor:
         while await probe.check(client, 2.0) is not Health.READY:
             if time.monotonic() > deadline:
                 return f"was not ready {s.startup_timeout_seconds}s after starting"
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(1.0)
         healthy.set()
         if self.ready[service.name].is_set():
             say(f"{service.name} is healthy again")

@@ -55,8 +55,8 @@ def services(settings: Settings, model: Path) -> list[Service]:
     return [
         Service("actions", actions, f"{settings.actions_url}/health"),
         Service("rasa", rasa, f"{settings.rasa_url}/"),
-        # /healthz is 503 while Rasa is down: the web app is alive while it serves its own files.
-        Service("web", web, f"{web_url}/healthz", live_url=f"{web_url}/static/widget.js"),
+        # Not /healthz, which is 503 while Rasa loads its model or restarts: the web app itself is fine then.
+        Service("web", web, f"{web_url}/static/widget.js"),
     ]
 
 

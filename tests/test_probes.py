@@ -50,6 +50,7 @@ async def test_http_ready_alive_and_down(client, server):
     assert await HttpProbe(f"{server}/unwell").check(client, 1) is Health.ALIVE  # it answered: not hung
     assert await HttpProbe(f"{server}/unwell", f"{server}/ok").check(client, 1) is Health.ALIVE
     assert await HttpProbe(f"{server}/slow").check(client, 0.3) is Health.DOWN  # silent past the timeout
+    assert await HttpProbe(f"{server}/slow", f"{server}/ok").check(client, 0.3) is Health.ALIVE  # waits on others
     assert await HttpProbe(f"http://127.0.0.1:{free_port()}/").check(client, 1) is Health.DOWN  # refused
 
 

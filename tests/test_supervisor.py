@@ -88,7 +88,7 @@ async def test_a_clean_exit_is_a_death_to_recover_from(tmp_path, capsys):
 
 
 async def test_restarts_back_off_and_stop_everything_after_repeated_failures(tmp_path, capsys):
-    steady, dying = _service("svc0"), _service("svc1", life=0.5)
+    steady, dying = _service("svc0"), _service("svc1", life=2.5)  # ready (polled every second), then dies
     sup = supervisor.Supervisor(_settings(tmp_path), [[steady, dying]], "Everything is running")
     assert await asyncio.wait_for(sup.run(), 60) == 1
     assert all(proc.returncode is not None for proc in sup.procs.values())

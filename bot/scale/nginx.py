@@ -12,7 +12,9 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+LIVE_PATH = "/nginx-live"  # answered by nginx itself: the supervisor's probe, whatever the replicas are doing
 MAX_BODY = "64k"  # the web app refuses more anyway (bot/web/app.py MAX_BODY_BYTES)
+INTERNAL_MAX_BODY = "32m"
 
 
 def binary() -> str:
@@ -31,9 +33,11 @@ def _paired(name: str, ports: Sequence[int], index: int) -> str:
     return "\n".join(lines)
 
 
-def _proxy(listen: int, upstream: str, read_timeout: int) -> str:
+def _proxy(listen: int, upstream: str, read_timeout: int, prefix: Path) -> str:
     return f"""    server {{
         listen 127.0.0.1:{listen};
+        access_log {prefix}/upstreams.log upstream;
+        client_max_body_size {INTERNAL_MAX_BODY};  # Rasa sends the conversation (and the domain) to actions
         location / {{
             proxy_pass http://{upstream};
             proxy_http_version 1.1;
@@ -54,8 +58,8 @@ def render(
     blocks = [
         *(_paired("rasa", rasa, i) for i in range(len(rasa))),
         *(_paired("actions", actions, i) for i in range(len(actions))),
-        *(_proxy(port, f"rasa_{i + 1}", read_timeout) for i, port in enumerate(rasa_via)),
-        *(_proxy(port, f"actions_{i + 1}", read_timeout) for i, port in enumerate(actions_via)),
+        *(_proxy(port, f"rasa_{i + 1}", read_timeout, prefix) for i, port in enumerate(rasa_via)),
+        *(_proxy(port, f"actions_{i + 1}", read_timeout, prefix) for i, port in enumerate(actions_via)),
     ]
     return f"""# Written by `python -m bot scale-demo` (bot/scale/nginx.py); edits are lost at the next start.
 daemon off;
@@ -65,13 +69,14 @@ error_log stderr warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;  # residents' conversation ids are in some paths; the web app logs what it needs
+    # Between replicas only: which listener went to which server (no paths, no addresses of residents).
+    log_format upstream '$msec $server_port $upstream_addr $status $request_method';
     server_tokens off;
     client_body_temp_path {prefix}/client_body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
-    client_max_body_size {MAX_BODY};
 
     upstream web {{
 {web_servers}
@@ -79,6 +84,10 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{public_port};
+        client_max_body_size {MAX_BODY};
+        location = {LIVE_PATH} {{
+            return 200 "nginx is up\n";
+        }}
         location / {{
             proxy_pass http://web;
             proxy_http_version 1.1;

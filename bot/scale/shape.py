@@ -119,12 +119,11 @@ def replicas(settings: Settings, shape: Shape, index: int) -> list[Service]:
         str(settings.rasa_bin), "run", "--model", str(shape.model), "--interface", "127.0.0.1",
         "--port", str(p.rasa[index]), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
     ]  # fmt: skip
-    web = f"http://127.0.0.1:{p.web[index]}"
+    web = f"http://127.0.0.1:{p.web[index]}"  # ready when it serves its own files, whether Rasa is up or not
     return [
         Service(f"actions-{n}", actions, f"http://127.0.0.1:{p.actions[index]}/health", env=env),
         Service(f"rasa-{n}", rasa, f"http://127.0.0.1:{p.rasa[index]}/", env=env),
-        Service(f"web-{n}", [sys.executable, "-m", "bot", "web"], f"{web}/healthz",
-                live_url=f"{web}/static/widget.js", env=env),
+        Service(f"web-{n}", [sys.executable, "-m", "bot", "web"], f"{web}/static/widget.js", env=env),
     ]  # fmt: skip
 
 
@@ -149,8 +148,8 @@ def stages(settings: Settings, shape: Shape) -> list[Stage]:
         rasa_via=p.rasa_via_nginx, actions_via=p.actions_via_nginx,
     ))  # fmt: skip
     front = Service(
-        "nginx", [nginx.binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf")], f"{shape.url}/healthz",
-        live_url=f"{shape.url}/static/widget.js",
+        "nginx", [nginx.binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        f"{shape.url}{nginx.LIVE_PATH}",
     )  # fmt: skip
     migrate_env = {**os.environ, "DATABASE_URL": shape.database_url, "BOT_VAR_DIR": str(root)}
 

@@ -25,8 +25,10 @@ def test_each_web_app_has_its_rasa_and_the_other_as_backup(tmp_path):
     assert "server 127.0.0.1:3001 max_fails=1 fail_timeout=5s backup;" in _upstream(conf, "actions_2")
     web = _upstream(conf, "web")
     assert "127.0.0.1:1001" in web and "127.0.0.1:1002" in web and "backup" not in web  # balanced
-    assert re.search(r"listen 127.0.0.1:4001;\s+location / \{\s+proxy_pass http://rasa_1;", conf)
-    assert re.search(r"listen 127.0.0.1:5002;\s+location / \{\s+proxy_pass http://actions_2;", conf)
+    listener = (r"listen 127.0.0.1:{};\s+access_log \S+ upstream;\s+client_max_body_size 32m;[^\n]*"
+                r"\s+location / \{{\s+proxy_pass http://{};")
+    assert re.search(listener.format(4001, "rasa_1"), conf)
+    assert re.search(listener.format(5002, "actions_2"), conf)
 
 
 def test_everything_listens_on_loopback_and_no_request_is_replayed(tmp_path):
@@ -35,6 +37,8 @@ def test_everything_listens_on_loopback_and_no_request_is_replayed(tmp_path):
     assert len(listens) == 5 and all(address.startswith("127.0.0.1:") for address in listens)
     assert "non_idempotent" not in conf  # a sent POST is never replayed on another replica
     assert "access_log off" in conf and "server_tokens off" in conf
+    public = conf[conf.index("listen 127.0.0.1:18080"):]
+    assert public.index("client_max_body_size 64k;") < public.index("}")  # residents' messages are small
 
 
 def test_debian_nginx_accepts_it(tmp_path):

@@ -54,7 +54,8 @@ def _services(supervisor: psutil.Process) -> dict[str, int]:
             found["actions"] = child.pid
         elif command[-2:] == ["bot", "web"]:
             found["web"] = child.pid
-        elif "run" in command and any(part.endswith("/rasa") for part in command):
+        elif "rasa_addons.runtime.server" in command or ("run" in command and any(
+                p.endswith("/rasa") for p in command)):
             found["rasa"] = child.pid
     return found
 

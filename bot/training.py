@@ -15,6 +15,8 @@ FINGERPRINT_INPUTS = (
     "config.yml", "domain.yml", "data", "rasa_addons", "requirements/rasa.txt", "requirements/rasa-encoder.txt",
 )  # fmt: skip
 MODEL_PREFIX = "bot-"
+# Run by the Rasa server but never part of a model (its launcher and speed-ups): changing it needs no training.
+NOT_IN_MODEL = ("rasa_addons/runtime",)
 
 
 def _files(root: Path) -> list[Path]:
@@ -22,7 +24,11 @@ def _files(root: Path) -> list[Path]:
     for name in FINGERPRINT_INPUTS:
         path = root / name
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            found.extend(
+                p for p in path.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts
+                and not p.relative_to(root).as_posix().startswith(NOT_IN_MODEL)
+            )  # fmt: skip
         elif path.is_file():
             found.append(path)
     return sorted(found)

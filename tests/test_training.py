@@ -47,3 +47,13 @@ def test_train_skips_when_the_model_is_current(tmp_path, monkeypatch):
     assert (model, trained) == (target, True)
     assert calls and calls[0][1] == "train" and target.stem.removesuffix(".tar") in calls[0]
     assert not stale.exists()
+
+
+def test_the_rasa_servers_runtime_code_is_not_in_the_fingerprint(tmp_path):
+    (tmp_path / "rasa_addons" / "runtime").mkdir(parents=True)
+    (tmp_path / "config.yml").write_text("pipeline: []\n")
+    before = training.fingerprint(tmp_path)
+    (tmp_path / "rasa_addons" / "runtime" / "speedups.py").write_text("# faster\n")
+    assert training.fingerprint(tmp_path) == before  # no retraining for the server's launcher and speed-ups
+    (tmp_path / "rasa_addons" / "component.py").write_text("# an NLU component\n")
+    assert training.fingerprint(tmp_path) != before

@@ -88,10 +88,12 @@ async def replicas_in_turn(shape: RunningShape) -> Drill:
     crossed = sum(n for (port, upstream), n in served.items() if port in ports["rasa_via_nginx"]
                   and upstream != f"127.0.0.1:{ports['rasa'][ports['rasa_via_nginx'].index(port)]}")  # fmt: skip
     per_rasa = [sum(n for (port, up), n in served.items() if up == f"127.0.0.1:{p}") for p in ports["rasa"]]
+    action_calls = sum(n for (port, _), n in served.items() if port in ports["actions_via_nginx"])
     drill.figures = {
         "conversations": len(done), "turns": sum(c.turns_ok + len(c.failed) for c in done),
         "incoherent conversations": incoherent,
         "messages per Rasa replica": " / ".join(map(str, per_rasa)), "messages on the other Rasa": crossed,
+        "action server calls per message": f"{action_calls / max(1, sum(per_rasa)):.2f}",
         "complaints with exactly one ticket": f"{sum(1 for c in complaints if tickets[c.sender] == 1)} of "
         f"{len(complaints)}",
     }  # fmt: skip

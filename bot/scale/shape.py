@@ -18,7 +18,7 @@ from bot.scale import nginx, postgres
 from bot.settings import Settings
 from bot.stack import free_port
 from bot.supervision import Service, Stage
-from bot.supervisor import child_env
+from bot.supervisor import child_env, rasa_server
 
 REPLICAS = 2
 SHAPE_FILE = "shape.json"
@@ -115,10 +115,7 @@ def replicas(settings: Settings, shape: Shape, index: int) -> list[Service]:
     """Action server, Rasa server and web app number index + 1."""
     p, n, env = shape.ports, index + 1, replica_env(settings, shape, index)
     actions = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(p.actions[index])]
-    rasa = [
-        str(settings.rasa_bin), "run", "--model", str(shape.model), "--interface", "127.0.0.1",
-        "--port", str(p.rasa[index]), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-    ]  # fmt: skip
+    rasa = rasa_server(settings, shape.model, p.rasa[index])
     web = f"http://127.0.0.1:{p.web[index]}"  # ready when it serves its own files, whether Rasa is up or not
     return [
         Service(f"actions-{n}", actions, f"http://127.0.0.1:{p.actions[index]}/health", env=env),

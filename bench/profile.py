@@ -13,6 +13,17 @@ from bot.settings import PROJECT_ROOT
 
 PY_SPY = PROJECT_ROOT / ".venv-bench" / "bin" / "py-spy"
 RATE = 50  # samples per second: enough for a summary, light on the process
+# Threads waiting for work, which py-spy still samples as active: a pool worker on its queue, aiosqlite's
+# thread polling its queue, and an event loop waiting in uvloop (C code, so the wait shows in Sanic's serve).
+IDLE_LEAVES = frozenset({
+    "_worker (concurrent/futures/thread.py)", "_connection_worker_thread (aiosqlite/core.py)",
+    "serve (sanic/server/runners.py)",
+})  # fmt: skip
+# Frames on nearly every stack, which say nothing about where the time goes.
+GENERIC = ("_bootstrap", "run (threading.py)", "_run_code (runpy.py)", "<module>", "main (", "run (", "serve",
+           "_run_once (asyncio", "run_forever (asyncio", "run_until_complete", "_run (asyncio", "connection_task",
+           "http1 (sanic", "handle_request", "_handle_request (aiohttp", "_worker (concurrent", "run_app (aiohttp",
+           "main_from_args", "_web (bot/cli")  # fmt: skip
 _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -73,7 +84,9 @@ def load(raw: Path) -> Counter[tuple[str, ...]]:
 
 
 def summary(name: str, stacks: Counter[tuple[str, ...]], top: int = 12) -> list[str]:
-    """Markdown: the functions with the most samples under them (inclusive) and on top (self), in percent."""
+    """Markdown: the functions with the most samples under them (inclusive) and on top (self), in percent of the
+    busy samples (those of threads waiting for work are left out: IDLE_LEAVES)."""
+    stacks = Counter({stack: n for stack, n in stacks.items() if stack and stack[-1] not in IDLE_LEAVES})
     total = sum(stacks.values())
     if not total:
         return [f"### {name}", "", "No samples (the process was idle or py-spy could not attach).", ""]
@@ -81,10 +94,13 @@ def summary(name: str, stacks: Counter[tuple[str, ...]], top: int = 12) -> list[
     own: Counter[str] = Counter()
     for stack, count in stacks.items():
         for frame in set(stack):
-            inclusive[frame] += count
+            if not frame.startswith(GENERIC):
+                inclusive[frame] += count
         if stack:
             own[stack[-1]] += count
-    lines = [f"### {name}: {total} samples", "", "| inclusive % | function | | self % | function |",
+    seconds = total / RATE
+    lines = [f"### {name}: {total} busy samples ({seconds:.0f} s of CPU at {RATE} Hz)", "",
+             "| inclusive % | function | | self % | function |",
              "|---:|---|---|---:|---|"]  # fmt: skip
     incl, selfs = inclusive.most_common(top), own.most_common(top)
     for i in range(top):
@@ -100,7 +116,8 @@ def report(recordings: list[Recording], seconds: int) -> str:
         "## Profile (py-spy, under the 20-conversation load)", "",
         f"`py-spy record --rate {RATE} --nonblocking --subprocesses --format raw --duration {seconds}` on each "
         "process while the load ran; the raw collapsed stacks are in bench/results/profiles/ (open them in "
-        "speedscope or flamegraph.pl). Inclusive: samples with the function anywhere on the stack; self: on top.",
+        "speedscope or flamegraph.pl). Inclusive: busy samples with the function anywhere on the stack; self: on "
+        "top. Generic frames (the server's main loop, threading, asyncio) are left out of the inclusive column.",
         "",
     ]  # fmt: skip
     for recording in recordings:

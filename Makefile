@@ -7,16 +7,20 @@ PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.1
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
 VENV := .venv
 RASA_VENV := .venv-rasa
+BENCH_VENV := .venv-bench
 BOT := $(VENV)/bin/python -m bot
 # make test works on its own database and ports, so it can run beside `make run`.
 TEST_ENV := BOT_VAR_DIR=var/test DATABASE_URL= BOT_WEB_PORT=8100 BOT_RASA_PORT=5105 BOT_ACTIONS_PORT=5155
 
-.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers redis lock
+.PHONY: help setup run db demo-data train test lint validate pytest conversation-tests nlu-tests bench clean browsers \
+	redis lock scale-servers scale-demo scale-test bench-tools
 
 help:
 	@echo "make run    set up, migrate, load demo data, train if needed, start everything"
 	@echo "make test   set up, train if needed, run every check"
 	@echo "make bench  measure speed and accuracy into bench/results/latest.md"
+	@echo "make scale-demo  the production shape on this machine (nginx, 2 of each service, PostgreSQL, Redis)"
+	@echo "make scale-test  the drills against that shape, into bench/results/scale.md"
 
 $(if $(PYTHON),,$(error Python 3.10 not found: install python3.10 or set PYTHON=/path/to/python3.10))
 
@@ -47,7 +51,7 @@ $(VENV)/.installed: requirements/tools.txt requirements/app.txt requirements/tes
 # version that fits, `make lock UPGRADE=all` every package. Hashes are those of every file the indexes this
 # machine's pip uses offer for each pinned version.
 LOCK_VENV := $(or $(TMPDIR),/tmp)/herts-pcc-lock
-LOCKS := tools pip-tools app test rasa
+LOCKS := tools pip-tools app test rasa bench
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras \
 	$(if $(filter all,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
@@ -95,7 +99,25 @@ browsers: node_modules/.installed
 redis:
 	test -x /usr/bin/redis-server || { $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server >/dev/null; }
 
-pytest: train browsers redis
+# The production shape's servers: Debian's nginx, redis-server and postgresql, installed only when missing.
+scale-servers:
+	@missing=""; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing (Debian packages)…"; \
+		$(SUDO) apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; fi
+
+# Load-testing and profiling tools (locust, py-spy) in their own environment: nothing that runs needs them.
+$(BENCH_VENV)/.installed: requirements/tools.txt requirements/bench.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/$(PIP_LOCKED) -r requirements/tools.txt
+	$(BENCH_VENV)/bin/$(PIP_LOCKED) -r requirements/bench.txt
+	touch $@
+
+bench-tools: $(BENCH_VENV)/.installed
+
+pytest: train browsers scale-servers redis
 	$(VENV)/bin/python -m pytest
 
 conversation-tests: train
@@ -108,9 +130,15 @@ nlu-tests: train
 test: lint validate pytest conversation-tests nlu-tests
 	@echo "make test: all checks passed"
 
-bench: train  # the bench makes its own throwaway databases
+bench: train bench-tools  # the bench makes its own throwaway databases
 	$(VENV)/bin/python -m bench
 	$(VENV)/bin/python -m bench.flood  # one address floods through a trusted proxy; the others still get through
 
+scale-demo: train scale-servers
+	$(BOT) scale-demo
+
+scale-test: train scale-servers bench-tools  # its own databases and ports (var/scale-test), beside make run
+	$(VENV)/bin/python -m bench.scale
+
 clean:
-	rm -rf $(VENV) $(RASA_VENV) var models/*.tar.gz .rasa results node_modules tests/artifacts
+	rm -rf $(VENV) $(RASA_VENV) $(BENCH_VENV) var models/*.tar.gz .rasa results node_modules tests/artifacts

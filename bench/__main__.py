@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import ours, report, stock
-from bench.measure import BotResult
+from bench.measure import BotResult, Extras
 from bench.procs import NICE
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -30,6 +30,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-stock", action="store_true", help="measure only ours")
     parser.add_argument("--skip-nlu", action="store_true", help="do not run bench/nlu.py")
     parser.add_argument("--model", type=Path, help="use this model of ours instead of training one")
+    parser.add_argument("--locust-seconds", type=int, default=60, help="length of each locust run (default 60)")
+    parser.add_argument("--skip-extras", action="store_true",
+                        help="no long conversations, locust or profile (the original figures only)")
+    parser.add_argument("--no-profile", action="store_true", help="do not attach py-spy during our locust run")
     parser.add_argument("--out", type=Path, default=Path("bench/results/latest.md"), help="where to write the report")
     args = parser.parse_args(argv)
     if args.messages < 1 or args.concurrency < 1:
@@ -92,15 +96,20 @@ def measure(args: argparse.Namespace, work: Path, logs: Path) -> tuple[BotResult
         print("stock: creating the `rasa init` project and training it…", flush=True)
         ok &= _step(base, "training", train_stock)
 
+    out = args.out if args.out.is_absolute() else PROJECT_ROOT / args.out
+    profiles = None if args.no_profile else out.parent / "profiles"
+    ours_extras = None if args.skip_extras else Extras("/api/chat", True, args.locust_seconds, profiles)
+    stock_extras = None if args.skip_extras else Extras("/webhooks/rest/webhook", False, args.locust_seconds)
+
     def run_ours() -> None:
         ours.place_model(trained["ours"], models, mine)
-        ours.run(work / "var", models, mine, args.messages, args.concurrency, logs)
+        ours.run(work / "var", models, mine, args.messages, args.concurrency, logs, ours_extras)
 
     if "ours" in trained:
         ok &= _step(mine, "running", run_ours)
     if base is not None and "stock" in trained:
         ok &= _step(base, "running", lambda: stock.run(
-            project, trained["stock"], base, args.messages, args.concurrency, logs))
+            project, trained["stock"], base, args.messages, args.concurrency, logs, stock_extras))
     return mine, base, ok
 
 

@@ -121,3 +121,32 @@ async def warm_up(url: str, conversations: int) -> None:
     """A few uncounted messages: one conversation through the list, then one round at full concurrency."""
     await run_load(url, 1, len(MESSAGES))
     await run_load(url, conversations, 2 * conversations)
+
+
+async def run_long(url: str, conversations: int, turns: int) -> dict[int, list[float]]:
+    """Conversations of `turns` messages, one after another: latency in seconds by turn number (1-based)."""
+    _check_loopback(url)
+    by_turn: dict[int, list[float]] = {}
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        for _ in range(conversations):
+            sender = str(uuid.uuid4())
+            for turn in range(1, turns + 1):
+                body = {"sender": sender, "message": MESSAGES[(turn - 1) % len(MESSAGES)]}
+                start = time.perf_counter()
+                try:
+                    async with session.post(url, json=body) as response:
+                        await response.read()
+                        ok = response.status == 200
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    ok = False
+                if ok:
+                    by_turn.setdefault(turn, []).append(time.perf_counter() - start)
+    return by_turn
+
+
+def window_p50_ms(by_turn: dict[int, list[float]], centre: int, half_width: int = 2) -> float:
+    """The median latency (ms) of the turns centre-half_width .. centre+half_width."""
+    values = [1000 * v for turn in range(centre - half_width, centre + half_width + 1) for v in by_turn.get(turn, [])]
+    return percentile(values, 50)
+

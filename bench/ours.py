@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.measure import BotResult, exercise
+from bench.measure import BotResult, Extras, exercise
 from bench.procs import kill_leftovers, run_timed
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stack import start_stack
@@ -54,12 +54,16 @@ def _services(supervisor: psutil.Process) -> dict[str, int]:
             found["actions"] = child.pid
         elif command[-2:] == ["bot", "web"]:
             found["web"] = child.pid
-        elif "run" in command and any(part.endswith("/rasa") for part in command):
+        elif "rasa_addons.runtime.server" in command or ("run" in command and any(
+                p.endswith("/rasa") for p in command)):
             found["rasa"] = child.pid
     return found
 
 
-def run(work_dir: Path, models_dir: Path, result: BotResult, messages: int, concurrency: int, logs: Path) -> None:
+def run(
+    work_dir: Path, models_dir: Path, result: BotResult, messages: int, concurrency: int, logs: Path,
+    extras: Extras | None = None,
+) -> None:  # fmt: skip
     """Start the stack on a fresh database and free ports, measure it, and stop every process it started."""
     work_dir.mkdir(parents=True, exist_ok=True)
     env = {"BOT_MODELS_DIR": str(models_dir), "BOT_CHAT_RATE_PER_MINUTE": BENCH_RATE_PER_MINUTE}
@@ -80,7 +84,7 @@ def run(work_dir: Path, models_dir: Path, result: BotResult, messages: int, conc
         if missing:
             result.notes.append(f"could not find the process of: {', '.join(sorted(missing))}")
         url = f"http://127.0.0.1:{stack.settings.web_port}/api/chat"
-        exercise(result, url, pids, messages, concurrency)
+        exercise(result, url, pids, messages, concurrency, extras)
     finally:
         code = stack.stop()
         if kill_leftovers(everything):

@@ -18,6 +18,7 @@ from bench.measure import BotResult
 
 P50_TARGET_MS = 60.0
 P99_TARGET_MS = 200.0
+TURN_GROWTH_TARGET = 1.5  # the median of turn 50 at most this many times turn 5's
 MIB = 1024 * 1024
 
 
@@ -103,6 +104,26 @@ def _rows(bots: list[BotResult], concurrency: int) -> list[tuple[str, Callable[[
             (f"{name}: throughput (messages/s)", field(n, "throughput")),
             (f"{name}: failed messages", errors(n)),
         ]
+
+    def turns(b: BotResult) -> str:
+        return " / ".join(_num(b.turn_p50_ms.get(t)) for t in (5, 50)) if b.turn_p50_ms else "–"
+
+    def locust(what: str) -> Callable[[BotResult], str]:
+        def cell(b: BotResult) -> str:
+            r = b.locust
+            if r is None:
+                return "–"
+            return {"rate": _num(r.per_second), "lat": f"{r.p50_ms:.0f} / {r.p95_ms:.0f} / {r.p99_ms:.0f}",
+                    "errors": f"{r.failures} of {r.requests}"}[what]  # fmt: skip
+
+        return cell
+
+    rows += [
+        ("long conversations, one at a time: p50 of turn 5 / turn 50 (ms)", turns),
+        (f"locust, {concurrency} residents, realistic conversations: messages/s", locust("rate")),
+        ("locust: latency p50 / p95 / p99 (ms)", locust("lat")),
+        ("locust: failed messages (ours: HTTP errors and off-script answers)", locust("errors")),
+    ]
     return rows
 
 
@@ -129,6 +150,18 @@ def targets(ours: BotResult, stock: BotResult | None, concurrency: int) -> list[
         f"{_num(many.throughput) if many else '–'} vs {_num(base.throughput) if base else '–'} messages/s | "
         f"{verdict(ok)} |"
     )
+    mine, theirs = ours.locust, stock.locust if stock else None
+    ok = None if mine is None or theirs is None else mine.per_second >= theirs.per_second
+    lines.append(
+        f"| locust throughput, {concurrency} residents ≥ stock bot's | "
+        f"{_num(mine.per_second) if mine else '–'} vs {_num(theirs.per_second) if theirs else '–'} messages/s | "
+        f"{verdict(ok)} |"
+    )
+    five, fifty = ours.turn_p50_ms.get(5), ours.turn_p50_ms.get(50)
+    ok = None if five is None or fifty is None else fifty <= TURN_GROWTH_TARGET * five
+    lines.append(
+        f"| p50 of turn 50 ≤ {TURN_GROWTH_TARGET}× turn 5 | {_num(fifty)} vs {_num(five)} ms | {verdict(ok)} |"
+    )
     return lines
 
 
@@ -145,6 +178,9 @@ def render(ours: BotResult, stock: BotResult | None, info: RunInfo, root: Path, 
     for label, cell in _rows(bots, info.concurrency):
         lines.append(f"| {label} | " + " | ".join(cell(b) for b in bots) + " |")
     lines += ["", "## Targets", "", *targets(ours, stock, info.concurrency), ""]
+    for b in bots:
+        if b.locust is not None:
+            lines += [f"Locust for {b.name}: `{b.locust.command}`", ""]
     notes = [f"- {b.name}: {note}" for b in bots for note in b.notes]
     if notes:
         lines += ["## Notes from this run", "", *notes, ""]
@@ -164,8 +200,16 @@ def render(ours: BotResult, stock: BotResult | None, info: RunInfo, root: Path, 
         "`/webhooks/rest/webhook` with its in-memory tracker store. All on loopback, the client on the same machine.",
         "- Percentiles interpolate linearly between closest ranks; throughput is answered messages over the "
         "run's wall-clock time.",
+        "- Long conversations: 5 conversations of 55 messages (the list above, in turn), one after another; the "
+        "median of turns 3–7 is reported as turn 5, of turns 48–52 as turn 50.",
+        "- Locust: headless, loopback, the conversations of bench/scenarios.py (FAQ, case check, complaint, lost "
+        "item, weighted 4:2:1:2), each resident sending its next message when the reply arrives; for ours an "
+        "answer off the script counts as a failure, for the stock bot (which knows none of them) only HTTP errors.",
         "", "## Machine", "", *machine(rasa_python, info.load_at_start), "",
     ]  # fmt: skip
+    for b in bots:
+        if b.profile:
+            lines += [b.profile.replace("## Profile", f"## Profile of {b.name}", 1), ""]
     return "\n".join(lines)
 
 

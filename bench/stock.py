@@ -9,11 +9,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.measure import BotResult, exercise
+from bench.measure import BotResult, Extras, exercise
 from bench.procs import BenchError, run_timed, stop_group
+from bot.probes import wait_for_url
 from bot.settings import Settings
 from bot.stack import free_port
-from bot.supervisor import wait_for_url
 
 STARTUP_TIMEOUT_SECONDS = 300.0
 
@@ -58,7 +58,10 @@ def train(project: Path, cache_dir: Path, log_path: Path) -> tuple[Path, float]:
     return models / "stock.tar.gz", seconds
 
 
-def run(project: Path, model: Path, result: BotResult, messages: int, concurrency: int, logs: Path) -> None:
+def run(
+    project: Path, model: Path, result: BotResult, messages: int, concurrency: int, logs: Path,
+    extras: Extras | None = None,
+) -> None:  # fmt: skip
     """Serve the stock model with `rasa run` (REST channel, in-memory tracker), measure it, and stop it."""
     port = free_port()
     command = [
@@ -78,6 +81,6 @@ def run(project: Path, model: Path, result: BotResult, messages: int, concurrenc
             raise BenchError(f"the stock bot did not start; see {logs / 'stock-run.log'}")
         result.startup_seconds = time.monotonic() - start
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-        exercise(result, url, {"rasa": process.pid}, messages, concurrency)
+        exercise(result, url, {"rasa": process.pid}, messages, concurrency, extras)
     finally:
         stop_group(process)

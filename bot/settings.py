@@ -27,6 +27,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, not {raw!r}")
+    return value
+
+
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
 
@@ -94,7 +107,8 @@ class Settings:
     rasa_timeout_seconds: int = 5
     # Rasa's HTTP API (the tracker, for the apology's phone number); `run` makes one up when empty.
     rasa_token: str = ""
-    # Shared state of several web instances (replay cache, rate limits, forgotten senders); empty: in process.
+    # Shared state of several web instances (replay cache, rate limits, forgotten senders) and Rasa's lock store
+    # (replicas never handle one conversation at once); empty: in process, no lock store.
     redis_url: str = ""
     startup_timeout_seconds: int = 300
     log_level: str = "INFO"
@@ -112,6 +126,18 @@ class Settings:
     form_idle_minutes: int = 60  # a form left this long loses what was typed (Rasa's session expiry)
     api_token_days: int = 90  # staff API tokens expire this many days after they are made
     staff_sign_ins_per_minute: int = 60  # password checks a minute, all addresses together, per web process
+    # Supervision (`run`, `scale-demo`): a dead or silent service is restarted with doubling back-off; after
+    # restart_max_failures failures of one service within restart_window_seconds, everything stops.
+    restart_max_failures: int = 5
+    restart_window_seconds: float = 300.0
+    restart_backoff_seconds: float = 1.0
+    # A running service is probed every health_interval_seconds; health_failures probes in a row without any
+    # answer within health_timeout_seconds mean it hangs, and it is killed and restarted.
+    health_interval_seconds: float = 5.0
+    health_timeout_seconds: float = 5.0
+    health_failures: int = 3
+    # `scale-demo`: the port nginx listens on (loopback), in front of the replicas.
+    scale_port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -150,6 +176,13 @@ class Settings:
             **{name: _int(env, f"BOT_{name.upper()}", getattr(defaults, name)) for name in RETENTION_SETTINGS},
             api_token_days=_int(env, "BOT_API_TOKEN_DAYS", defaults.api_token_days),
             staff_sign_ins_per_minute=_int(env, "BOT_STAFF_SIGN_INS_PER_MINUTE", defaults.staff_sign_ins_per_minute),
+            restart_max_failures=_int(env, "BOT_RESTART_MAX_FAILURES", defaults.restart_max_failures),
+            restart_window_seconds=_float(env, "BOT_RESTART_WINDOW", defaults.restart_window_seconds),
+            restart_backoff_seconds=_float(env, "BOT_RESTART_BACKOFF", defaults.restart_backoff_seconds),
+            health_interval_seconds=_float(env, "BOT_HEALTH_INTERVAL", defaults.health_interval_seconds),
+            health_timeout_seconds=_float(env, "BOT_HEALTH_TIMEOUT", defaults.health_timeout_seconds),
+            health_failures=_int(env, "BOT_HEALTH_FAILURES", defaults.health_failures),
+            scale_port=_int(env, "BOT_SCALE_PORT", defaults.scale_port),
         )
         if settings.environment not in ("development", "production"):
             raise SettingsError(f"BOT_ENV must be development or production, not {settings.environment!r}")
@@ -159,7 +192,9 @@ class Settings:
         for name in RETENTION_SETTINGS:
             if getattr(settings, name) < 0:
                 raise SettingsError(f"BOT_{name.upper()} must be 0 or more, not {getattr(settings, name)}")
-        for name in ("web_port", "rasa_port", "actions_port"):
+        if settings.restart_max_failures < 1 or settings.health_failures < 1:
+            raise SettingsError("BOT_RESTART_MAX_FAILURES and BOT_HEALTH_FAILURES must be at least 1")
+        for name in ("web_port", "rasa_port", "actions_port", "scale_port"):
             port = getattr(settings, name)
             if not 0 < port < 65536:
                 raise SettingsError(f"{name} must be between 1 and 65535, not {port}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import PROJECT_ROOT, Settings
+from bot.supervision import STATE_FILE
 
 
 def free_port() -> int:
@@ -34,7 +35,7 @@ class Stack:
     log_path: Path
     env: dict[str, str]
 
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    def request(self, method: str, path: str, body: Any = None, timeout: float = 60) -> tuple[int, Any]:
         """Send a JSON request to the web app; returns (status, decoded body)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
@@ -44,7 +45,7 @@ class Stack:
             headers={"Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  (our own http://127.0.0.1)
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (our own http://127.0.0.1)
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read() or b"null")
@@ -54,6 +55,18 @@ class Stack:
         status, body = self.request("POST", "/api/chat", {"sender": sender, "message": message})
         assert status == 200, (status, body)
         return body
+
+    def pids(self) -> dict[str, int]:
+        """Each service's current process id, as the supervisor last wrote it."""
+        path = self.settings.var_dir / STATE_FILE
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    def healthy(self) -> bool:
+        """Whether /healthz answers 200 (the database, Rasa and the action server all answer)."""
+        try:
+            return self.request("GET", "/healthz", timeout=10)[0] == 200
+        except OSError:  # the web app itself is down or restarting
+            return False
 
     def log(self) -> str:
         """Everything the services printed so far."""
@@ -92,6 +105,9 @@ def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None, databas
         "BOT_RASA_PORT": str(free_port()),
         "BOT_ACTIONS_PORT": str(free_port()),
         "BOT_CHAT_RATE_PER_MINUTE": "100000",  # the probes send many messages from one address
+        # A hung service is found within 3 probes of 3 s, 2 s apart (the fault tests wait for it).
+        "BOT_HEALTH_INTERVAL": "2",
+        "BOT_HEALTH_TIMEOUT": "3",
         **(extra_env or {}),
     }
     settings = Settings.from_env(env)

@@ -1,36 +1,27 @@
-"""`run`: starts Rasa, the action server and the web app as one supervised group."""
+"""`run`: Rasa, the action server and the web app as one supervised group (bot/supervision.py), restarting any
+that dies or hangs, and stopping everything (exit 1, naming it) when one fails repeatedly.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import secrets
-import signal
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-
-import aiohttp
+from urllib.parse import urlsplit
 
 from bot import periodic
 from bot.services import secret_key
 from bot.settings import Settings
+from bot.supervision import STATE_FILE, Service, Stage, Supervisor
 from bot.training import rasa_env
 
-STOP_GRACE_SECONDS = 10
 LOGGING_CONFIG = "logging.yml"  # Rasa's and the action server's logging: every record redacted
 
-
-@dataclass(frozen=True)
-class Service:
-    """One child process and the URL that says it is ready."""
-
-    name: str
-    command: list[str]
-    health_url: str
+__all__ = [
+    "STATE_FILE", "Service", "Stage", "Supervisor", "child_env", "lock_store_env", "run", "services", "with_rasa_token",
+]  # fmt: skip
 
 
 def tracker_env(settings: Settings) -> dict[str, str]:
@@ -43,25 +34,48 @@ def tracker_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def services(settings: Settings, model: Path) -> list[Service]:
-    """The three services, in start order."""
-    rasa = [
-        str(settings.rasa_bin), "run", "--model", str(model),
-        "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+def lock_store_env(settings: Settings) -> dict[str, str]:
+    """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set, else one process's memory."""
+    if not settings.redis_url:
+        return dict.fromkeys(
+            ("BOT_LOCK_STORE_HOST", "BOT_LOCK_STORE_PORT", "BOT_LOCK_STORE_DB", "BOT_LOCK_STORE_PASSWORD"), ""
+        ) | {"BOT_LOCK_STORE": "in_memory"}
+    url = urlsplit(settings.redis_url)
+    return {
+        "BOT_LOCK_STORE": "redis",
+        "BOT_LOCK_STORE_HOST": url.hostname or "127.0.0.1",
+        "BOT_LOCK_STORE_PORT": str(url.port or 6379),
+        "BOT_LOCK_STORE_DB": url.path.strip("/") or "0",
+        "BOT_LOCK_STORE_PASSWORD": url.password or "",
+    }
+
+
+def rasa_server(settings: Settings, model: Path, port: int) -> list[str]:
+    """`rasa run` on loopback, through rasa_addons/runtime/server.py (Rasa with rasa_addons/runtime/speedups.py)."""
+    return [
+        str(settings.rasa_bin.parent / "python"), "-m", "rasa_addons.runtime.server", "run", "--model", str(model),
+        "--interface", "127.0.0.1", "--port", str(port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--logging-config-file", LOGGING_CONFIG,
         # The HTTP API, for the web app's tracker lookups (the apology's phone number): token only, loopback only.
         "--enable-api", "--auth-token", settings.rasa_token,
     ]  # fmt: skip
+
+
+def services(settings: Settings, model: Path) -> list[Service]:
+    """The three services, in start order."""
+    rasa = rasa_server(settings, model, settings.rasa_port)
     actions = [
         sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port),
         "--logging-config_file", LOGGING_CONFIG,  # sic: rasa-sdk's spelling
     ]  # fmt: skip
     web = [sys.executable, "-m", "bot", "web"]
+    web_url = f"http://127.0.0.1:{settings.web_port}"
     return [
         Service("actions", actions, f"{settings.actions_url}/health"),
         Service("rasa", rasa, f"{settings.rasa_url}/"),
-        Service("web", web, f"http://127.0.0.1:{settings.web_port}/healthz"),
+        # Not /healthz, which is 503 while Rasa loads its model or restarts: the web app itself is fine then.
+        Service("web", web, f"{web_url}/static/widget.js"),
     ]
 
 
@@ -69,6 +83,7 @@ def child_env(settings: Settings) -> dict[str, str]:
     """The environment every child gets: Rasa's needs plus loopback-only binding for the action server."""
     env = rasa_env(settings)
     env.update(tracker_env(settings))
+    env.update(lock_store_env(settings))
     env["SANIC_HOST"] = "127.0.0.1"  # rasa-sdk binds 0.0.0.0 unless told otherwise
     # The children read the same settings as this process, whatever produced them.
     env.update(
@@ -84,110 +99,16 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-class Supervisor:
-    """Starts the services, waits until healthy, and stops all of them when one ends or on a signal."""
-
-    def __init__(self, settings: Settings, model: Path) -> None:
-        self.settings = settings
-        self.model = model
-        self.procs: dict[str, asyncio.subprocess.Process] = {}
-        self.stopping = asyncio.Event()
-
-    async def run(self) -> int:
-        """Run until Ctrl-C (exit 0) or until a service dies (exit 1)."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.stopping.set)
-        env = child_env(self.settings)
-        try:
-            for service in services(self.settings, self.model):
-                # Own session per child: Ctrl-C reaches only us, and we stop them in order.
-                self.procs[service.name] = await asyncio.create_subprocess_exec(
-                    *service.command, cwd=self.settings.project_root, env=env, start_new_session=True
-                )
-            ready = await self._wait_healthy()
-            if ready is not True:
-                print(f"error: {ready}", file=sys.stderr)
-                return 1
-            self._print_ready()
-            # PRIVACY's periodic jobs (retention, the form sweep): started once healthy, stopped with the rest.
-            jobs = periodic.start(periodic.privacy_jobs(self.settings), env, self.settings.project_root)
-            try:
-                return await self._watch()
-            finally:
-                await periodic.stop(jobs)
-        finally:
-            await self._stop_all()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
-
-    def _running(self) -> bool:
-        return not self.stopping.is_set() and all(p.returncode is None for p in self.procs.values())
-
-    async def _wait_healthy(self) -> bool | str:
-        urls = {s.name: s.health_url for s in services(self.settings, self.model)}
-        timeout = self.settings.startup_timeout_seconds
-        ready = await asyncio.gather(*(wait_for_url(url, timeout, self._running) for url in urls.values()))
-        if all(ready):
-            return True
-        if self.stopping.is_set():
-            return "stopped before the services were ready"
-        for name, proc in self.procs.items():
-            if proc.returncode is not None:
-                return f"{name} exited with code {proc.returncode} while starting; see its output above"
-        return f"not healthy after {timeout}s: {', '.join(n for n, ok in zip(urls, ready, strict=True) if not ok)}"
-
-    def _print_ready(self) -> None:
-        s = self.settings
-        print(
-            "\nEverything is running:\n"
-            f"  web app (public):  {s.web_url}/   chat: POST {s.web_url}/api/chat   health: {s.web_url}/healthz\n"
-            f"  Rasa server:       {s.rasa_url}/ (loopback only)\n"
-            f"  action server:     {s.actions_url}/health (loopback only)\n"
-            "Press Ctrl-C to stop.\n",
-            flush=True,
-        )
-
-    async def _watch(self) -> int:
-        waiters = {asyncio.create_task(proc.wait()): name for name, proc in self.procs.items()}
-        stop = asyncio.create_task(self.stopping.wait())
-        done, _ = await asyncio.wait([*waiters, stop], return_when=asyncio.FIRST_COMPLETED)
-        for task in [*waiters, stop]:
-            task.cancel()
-        if stop in done:
-            print("stopping…", flush=True)
-            return 0
-        name = next(waiters[t] for t in done if t in waiters)
-        print(f"error: {name} exited with code {self.procs[name].returncode}; stopping the others", file=sys.stderr)
-        return 1
-
-    async def _stop_all(self) -> None:
-        running = [p for p in self.procs.values() if p.returncode is None]
-        for proc in running:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(asyncio.gather(*(p.wait() for p in running)), STOP_GRACE_SECONDS)
-        except asyncio.TimeoutError:
-            for proc in running:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-            await asyncio.gather(*(p.wait() for p in running))
-
-
-async def wait_for_url(url: str, timeout: float, alive: Callable[[], bool] = lambda: True) -> bool:
-    """Poll a URL until it answers 200; False on timeout or as soon as alive() turns false."""
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as client:
-        while time.monotonic() < deadline:
-            if not alive():
-                return False
-            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                async with client.get(url) as response:
-                    if response.status == 200:
-                        return True
-            await asyncio.sleep(0.5)
-    return False
+def banner(settings: Settings) -> str:
+    """What `run` prints once every service is healthy."""
+    s = settings
+    return (
+        "\nEverything is running:\n"
+        f"  web app (public):  {s.web_url}/   chat: POST {s.web_url}/api/chat   health: {s.web_url}/healthz\n"
+        f"  Rasa server:       {s.rasa_url}/ (loopback only)\n"
+        f"  action server:     {s.actions_url}/health (loopback only)\n"
+        "A service that dies is restarted; Ctrl-C stops everything.\n"
+    )
 
 
 def with_rasa_token(settings: Settings) -> Settings:
@@ -197,4 +118,10 @@ def with_rasa_token(settings: Settings) -> Settings:
 
 def run(settings: Settings, model: Path) -> int:
     """Supervise the three services until stopped."""
-    return asyncio.run(Supervisor(with_rasa_token(settings), model).run())
+    settings = with_rasa_token(settings)
+    group = Supervisor(
+        settings, [services(settings, model)], banner(settings), child_env(settings),
+        # PRIVACY's periodic jobs (retention, the form sweep): started once healthy, stopped with the rest.
+        jobs=periodic.privacy_jobs(settings),
+    )  # fmt: skip
+    return asyncio.run(group.run())

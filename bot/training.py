@@ -15,13 +15,14 @@ FINGERPRINT_INPUTS = (
     "config.yml", "domain.yml", "data", "rasa_addons", "requirements/rasa.txt", "requirements/rasa-encoder.txt",
 )  # fmt: skip
 MODEL_PREFIX = "bot-"
-# Code in rasa_addons/ that the Rasa server runs beside the model, never inside it: changing it needs no training.
-NOT_IN_MODEL = frozenset({
+# Code in rasa_addons/ that the Rasa server runs beside the model, never inside it (the tracker store, the
+# redaction it shares with our logs, the launcher and its speed-ups): changing it needs no training.
+NOT_IN_MODEL = (
     "rasa_addons/tracker_store.py", "rasa_addons/tracker_tables.py", "rasa_addons/tracker_cache.py",
-    "rasa_addons/tracker_plan.py",
-    "rasa_addons/stored_events.py",
+    "rasa_addons/tracker_plan.py", "rasa_addons/stored_events.py",
     "rasa_addons/redaction.py", "rasa_addons/log_redaction.py", "rasa_addons/forgetting.py",
-})  # fmt: skip
+    "rasa_addons/runtime/",
+)  # fmt: skip
 
 
 def _files(root: Path) -> list[Path]:
@@ -29,10 +30,14 @@ def _files(root: Path) -> list[Path]:
     for name in FINGERPRINT_INPUTS:
         path = root / name
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            found.extend(
+                p for p in path.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts
+                and not p.relative_to(root).as_posix().startswith(NOT_IN_MODEL)
+            )  # fmt: skip
         elif path.is_file():
             found.append(path)
-    return sorted(path for path in found if path.relative_to(root).as_posix() not in NOT_IN_MODEL)
+    return sorted(found)
 
 
 def fingerprint(root: Path) -> str:

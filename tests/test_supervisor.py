@@ -1,65 +1,158 @@
-"""The supervisor starts a group, reports when healthy, and stops everything when one dies or on a signal."""
+"""The supervisor starts a group, reports when healthy, restarts a service that dies or hangs, gives up after
+repeated failures naming the service, and stops everything on a signal."""
 
 import asyncio
+import json
+import os
 import signal
 import sys
 from dataclasses import replace
+
+import pytest
 
 from bot import supervisor
 from bot.settings import Settings
 from bot.stack import free_port
 
+# A tiny HTTP server: port, seconds to live (0: forever), and a marker file: when given, it dies only once.
 SERVE = (
     "import http.server, os, sys, threading\n"
-    "port, life = int(sys.argv[1]), float(sys.argv[2])\n"
+    "port, life, once = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]\n"
     "server = http.server.HTTPServer(('127.0.0.1', port), http.server.SimpleHTTPRequestHandler)\n"
-    "if life > 0: threading.Timer(life, lambda: os._exit(3)).start()\n"
+    "dies = life > 0 and not (once and os.path.exists(once))\n"
+    "if dies and once: open(once, 'w').close()\n"
+    "code = int(os.environ.get('EXIT_CODE', '3'))\n"
+    "if dies: threading.Timer(life, lambda: os._exit(code)).start()\n"
     "server.serve_forever()\n"
 )
 
 
-def _fake_services(monkeypatch, lives):
-    ports = [free_port() for _ in lives]
-    fakes = [
-        supervisor.Service(f"svc{n}", [sys.executable, "-c", SERVE, str(port), str(life)], f"http://127.0.0.1:{port}/")
-        for n, (port, life) in enumerate(zip(ports, lives, strict=True))
-    ]
-    monkeypatch.setattr(supervisor, "services", lambda settings, model: fakes)
-    return fakes
+def _service(name, life=0.0, once="", **extra):
+    port = free_port()
+    command = [sys.executable, "-c", SERVE, str(port), str(life), str(once)]
+    return supervisor.Service(name, command, f"http://127.0.0.1:{port}/", **extra)
 
 
-def _settings(tmp_path):
-    return replace(Settings.from_env({}), var_dir=tmp_path, startup_timeout_seconds=30)
+def _settings(tmp_path, **changes):
+    fast = dict(
+        startup_timeout_seconds=30, restart_backoff_seconds=0.1, restart_max_failures=3, restart_window_seconds=60,
+        health_interval_seconds=0.2, health_timeout_seconds=0.5, health_failures=2,
+    )  # fmt: skip
+    return replace(Settings.from_env({}), var_dir=tmp_path, **{**fast, **changes})
 
 
-async def test_one_death_stops_the_others_and_fails(monkeypatch, tmp_path, capsys):
-    _fake_services(monkeypatch, [0, 3])
-    sup = supervisor.Supervisor(_settings(tmp_path), tmp_path / "model.tar.gz")
-    assert await sup.run() == 1
-    assert all(proc.returncode is not None for proc in sup.procs.values())
-    captured = capsys.readouterr()
-    assert "Everything is running" in captured.out
-    assert "svc1 exited with code 3; stopping the others" in captured.err
+async def _until(condition, timeout=30.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.1)
 
 
-async def test_signal_stops_everything_cleanly(monkeypatch, tmp_path, capsys):
-    _fake_services(monkeypatch, [0, 0])
-    sup = supervisor.Supervisor(_settings(tmp_path), tmp_path / "model.tar.gz")
+async def _started(capsys, sup):
     task = asyncio.create_task(sup.run())
-    while "Everything is running" not in capsys.readouterr().out:
-        await asyncio.sleep(0.2)
+    out = ""
+    while "Everything is running" not in out:
+        assert not task.done(), capsys.readouterr()
+        out += capsys.readouterr().out
+        await asyncio.sleep(0.1)
+    return task
+
+
+def _stop(task):
     signal.raise_signal(signal.SIGINT)
-    assert await asyncio.wait_for(task, 30) == 0
+    return asyncio.wait_for(task, 30)
+
+
+async def test_a_dead_service_is_restarted_and_the_others_keep_running(tmp_path, capsys):
+    steady, flaky = _service("steady"), _service("flaky", life=1, once=tmp_path / "died")
+    sup = supervisor.Supervisor(_settings(tmp_path), [[steady, flaky]], "Everything is running")
+    task = await _started(capsys, sup)
+    first, steady_pid = sup.procs["flaky"].pid, sup.procs["steady"].pid
+    await _until(lambda: sup.procs["flaky"].pid != first and sup.procs["flaky"].returncode is None)
+    await _until(lambda: "flaky is healthy again" in capsys.readouterr().err)
+    assert sup.procs["steady"].pid == steady_pid and sup.procs["steady"].returncode is None
+    state = json.loads((tmp_path / supervisor.STATE_FILE).read_text())
+    assert state == {"steady": steady_pid, "flaky": sup.procs["flaky"].pid}
+    assert await _stop(task) == 0
     assert all(proc.returncode is not None for proc in sup.procs.values())
 
 
-async def test_a_service_that_dies_while_starting_is_reported(monkeypatch, tmp_path, capsys):
-    fakes = _fake_services(monkeypatch, [0])
-    fakes.append(supervisor.Service("broken", [sys.executable, "-c", "raise SystemExit(7)"], "http://127.0.0.1:9/"))
-    sup = supervisor.Supervisor(_settings(tmp_path), tmp_path / "model.tar.gz")
-    assert await sup.run() == 1
-    assert "broken exited with code 7 while starting" in capsys.readouterr().err
+async def test_a_clean_exit_is_a_death_to_recover_from(tmp_path, capsys):
+    clean = _service("actions", life=1, once=tmp_path / "exited", env={"EXIT_CODE": "0"})
+    sup = supervisor.Supervisor(_settings(tmp_path), [[clean]], "Everything is running")
+    task = await _started(capsys, sup)
+    first = sup.procs["actions"].pid
+    await _until(lambda: sup.procs["actions"].pid != first)
+    await _until(lambda: "actions is healthy again" in capsys.readouterr().err)
+    assert await _stop(task) == 0
+
+
+async def test_restarts_back_off_and_stop_everything_after_repeated_failures(tmp_path, capsys):
+    steady, dying = _service("svc0"), _service("svc1", life=2.5)  # ready (polled every second), then dies
+    sup = supervisor.Supervisor(_settings(tmp_path), [[steady, dying]], "Everything is running")
+    assert await asyncio.wait_for(sup.run(), 60) == 1
     assert all(proc.returncode is not None for proc in sup.procs.values())
+    err = capsys.readouterr().err
+    assert "svc1 exited with code 3; restarting in 0.1s (failure 1 of 3" in err
+    assert "svc1 exited with code 3; restarting in 0.2s (failure 2 of 3" in err  # the back-off doubles
+    assert "error: svc1 failed 3 times within 60s (last: exited with code 3); stopped everything" in err
+    assert not (tmp_path / supervisor.STATE_FILE).exists()
+
+
+async def test_a_hung_service_is_killed_and_restarted(tmp_path, capsys):
+    hung = _service("rasa")
+    sup = supervisor.Supervisor(_settings(tmp_path), [[hung]], "Everything is running")
+    task = await _started(capsys, sup)
+    first = sup.procs["rasa"].pid
+    os.kill(first, signal.SIGSTOP)
+    await _until(lambda: sup.procs["rasa"].pid != first, timeout=15)
+    await _until(lambda: "rasa is healthy again" in capsys.readouterr().err)
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)  # the hung process was killed, not left behind
+    assert await _stop(task) == 0
+
+
+async def test_signal_stops_everything_cleanly(tmp_path, capsys):
+    sup = supervisor.Supervisor(_settings(tmp_path), [[_service("svc0"), _service("svc1")]], "Everything is running")
+    task = await _started(capsys, sup)
+    assert await _stop(task) == 0
+    assert all(proc.returncode is not None for proc in sup.procs.values())
+
+
+async def test_a_service_that_dies_while_starting_is_reported(tmp_path, capsys):
+    broken = supervisor.Service("broken", [sys.executable, "-c", "raise SystemExit(7)"], "http://127.0.0.1:9/")
+    sup = supervisor.Supervisor(_settings(tmp_path), [[_service("svc0"), broken]], "Everything is running")
+    assert await asyncio.wait_for(sup.run(), 60) == 1
+    err = capsys.readouterr().err
+    assert "broken exited with code 7 while starting" in err
+    assert "error: broken failed 3 times" in err
+    assert all(proc.returncode is not None for proc in sup.procs.values())
+
+
+async def test_stages_start_in_order_with_their_step_between(tmp_path, capsys):
+    first, second = _service("database"), _service("app")
+    seen = []
+
+    async def prepare():
+        seen.append(("prepare", set(sup.procs)))
+
+    stages = [supervisor.Stage([first], then=prepare), supervisor.Stage([second])]
+    sup = supervisor.Supervisor(_settings(tmp_path), stages, "Everything is running")
+    task = await _started(capsys, sup)
+    assert seen == [("prepare", {"database"})]
+    assert await _stop(task) == 0
+
+
+async def test_a_failed_step_between_stages_stops_everything(tmp_path, capsys):
+    async def prepare():
+        raise RuntimeError("migrations failed")
+
+    stages = [supervisor.Stage([_service("database")], then=prepare), supervisor.Stage([_service("app")])]
+    sup = supervisor.Supervisor(_settings(tmp_path), stages, "Everything is running")
+    assert await asyncio.wait_for(sup.run(), 30) == 1
+    assert "error: RuntimeError: migrations failed" in capsys.readouterr().err
+    assert set(sup.procs) == {"database"}
+    assert sup.procs["database"].returncode is not None
 
 
 def test_tracker_store_uses_our_database(tmp_path):
@@ -77,25 +170,35 @@ def test_every_child_gets_the_secret_key_and_the_redacting_logging_config(tmp_pa
     assert env["BOT_SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()  # made once, here
     assert supervisor.child_env(settings)["BOT_SECRET_KEY"] == env["BOT_SECRET_KEY"]
     commands = {service.name: service.command for service in supervisor.services(settings, tmp_path / "m.tar.gz")}
-    assert commands["rasa"][-2:] == ["--logging-config-file", "logging.yml"]
-    assert commands["actions"][-2:] == ["--logging-config_file", "logging.yml"]
+    rasa, actions = commands["rasa"], commands["actions"]
+    assert rasa[rasa.index("--logging-config-file") + 1] == "logging.yml"
+    assert actions[actions.index("--logging-config_file") + 1] == "logging.yml"
     assert (settings.project_root / "logging.yml").is_file()
 
 
-async def test_the_periodic_jobs_run_while_healthy_and_stop_with_the_group(monkeypatch, tmp_path, capsys):
-    _fake_services(monkeypatch, [0])
+async def test_the_periodic_jobs_run_while_healthy_and_stop_with_the_group(tmp_path, capsys):
     ran = tmp_path / "ran"
     job = supervisor.periodic.PeriodicJob("test", [sys.executable, "-c", f"open({str(ran)!r}, 'a').write('x')"], 0.2, 0)
-    monkeypatch.setattr(supervisor.periodic, "privacy_jobs", lambda settings: [job])
-    sup = supervisor.Supervisor(_settings(tmp_path), tmp_path / "model.tar.gz")
-    task = asyncio.create_task(sup.run())
-    while not ran.exists():
-        await asyncio.sleep(0.1)
-    sup.stopping.set()
-    assert await asyncio.wait_for(task, 30) == 0
+    sup = supervisor.Supervisor(_settings(tmp_path), [[_service("steady")]], "Everything is running", jobs=[job])
+    task = await _started(capsys, sup)
+    await _until(ran.exists)
+    assert await _stop(task) == 0
     runs = len(ran.read_text())
     await asyncio.sleep(0.5)
     assert len(ran.read_text()) == runs  # stopped with the services
+
+
+def test_run_gives_the_group_the_privacy_jobs(monkeypatch, tmp_path):
+    made = {}
+
+    class Recorder(supervisor.Supervisor):
+        async def run(self) -> int:
+            made["jobs"] = self.jobs
+            return 0
+
+    monkeypatch.setattr(supervisor, "Supervisor", Recorder)
+    assert supervisor.run(_settings(tmp_path), tmp_path / "model.tar.gz") == 0
+    assert [job.name for job in made["jobs"]] == ["purge", "form sweep"]
 
 
 def test_rasa_gets_its_http_api_with_a_token_and_the_web_app_the_same_token(tmp_path):
@@ -106,3 +209,15 @@ def test_rasa_gets_its_http_api_with_a_token_and_the_web_app_the_same_token(tmp_
     assert rasa.command[rasa.command.index("--auth-token") + 1] == settings.rasa_token
     assert "--enable-api" in rasa.command and rasa.command[rasa.command.index("--interface") + 1] == "127.0.0.1"
     assert supervisor.child_env(settings)["BOT_RASA_TOKEN"] == settings.rasa_token
+
+
+def test_lock_store_is_in_memory_on_one_machine_and_redis_with_redis_url():
+    assert supervisor.lock_store_env(Settings.from_env({}))["BOT_LOCK_STORE"] == "in_memory"
+    env = supervisor.lock_store_env(Settings.from_env({"REDIS_URL": "redis://:s3cret@127.0.0.1:6390/2"}))
+    assert env == {
+        "BOT_LOCK_STORE": "redis",
+        "BOT_LOCK_STORE_HOST": "127.0.0.1",
+        "BOT_LOCK_STORE_PORT": "6390",
+        "BOT_LOCK_STORE_DB": "2",
+        "BOT_LOCK_STORE_PASSWORD": "s3cret",
+    }

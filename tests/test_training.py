@@ -55,7 +55,19 @@ def test_the_tracker_store_and_log_redaction_are_not_part_of_the_model(tmp_path)
     (root / "rasa_addons" / "safety_net.py").write_text("A = 1\n")
     before = training.fingerprint(root)
     for name in training.NOT_IN_MODEL:
-        (root / name).write_text("changed = True\n")
+        path = root / name / "server.py" if name.endswith("/") else root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("changed = True\n")
     assert training.fingerprint(root) == before
     (root / "rasa_addons" / "safety_net.py").write_text("A = 2\n")
     assert training.fingerprint(root) != before
+
+
+def test_the_rasa_servers_runtime_code_is_not_in_the_fingerprint(tmp_path):
+    (tmp_path / "rasa_addons" / "runtime").mkdir(parents=True)
+    (tmp_path / "config.yml").write_text("pipeline: []\n")
+    before = training.fingerprint(tmp_path)
+    (tmp_path / "rasa_addons" / "runtime" / "speedups.py").write_text("# faster\n")
+    assert training.fingerprint(tmp_path) == before  # no retraining for the server's launcher and speed-ups
+    (tmp_path / "rasa_addons" / "component.py").write_text("# an NLU component\n")
+    assert training.fingerprint(tmp_path) != before

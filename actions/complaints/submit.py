@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import database
 from actions.complaints import slots
 from actions.complaints.read_back import details_from
-from bot.db.engine import unit_of_work
+from bot.db import retry
 from bot.db.models import Complaint
 from bot.services.complaints import references, tickets
 from bot.services.complaints.details import TEAM_PHONE, ComplaintError
@@ -56,13 +56,14 @@ class ActionSubmitComplaint(Action):
         try:
             if details is None:
                 # The answers are gone: this form was submitted already (a double click), or never finished.
-                async with unit_of_work(database.sessions()) as session:
-                    complaint, created = await tickets.find_by_submission(session, key), False
+                complaint, created = await tickets.find_submitted(database.sessions(), key), False
             else:
                 complaint, created = await tickets.submit(
                     database.sessions(), details, sender_id=tracker.sender_id, key=key
                 )
-        except (SQLAlchemyError, ComplaintError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (SQLAlchemyError, ComplaintError)) and not retry.is_transient(exc):
+                raise
             logger.error("complaint submission failed: %s", type(exc).__name__)  # messages could quote parameters
             # Keep the answers: pressing Submit again retries with the same key, so it cannot make two tickets.
             dispatcher.utter_message(response="utter_complaint_submit_failed", team_phone=TEAM_PHONE)

@@ -7,12 +7,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import cases, db, demo, privacy, property, running, staff, testing
+from bot.cli import cases, db, demo, privacy, property, running, scale, staff, testing
 from bot.settings import Settings, SettingsError
 from rasa_addons import log_redaction
 
 # Each module exposes register(subparsers); its handlers take (args, settings) and return an exit code.
-COMMAND_MODULES = (running, db, demo, staff, testing, cases, property, privacy)
+COMMAND_MODULES = (running, db, demo, staff, testing, cases, property, privacy, scale)
 
 
 def build_parser() -> argparse.ArgumentParser:

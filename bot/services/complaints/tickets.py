@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.engine import unit_of_work
 from bot.db.models import Complaint, ComplaintFlag, ComplaintNote, ComplaintStatusChange
+from bot.db.retry import retrying
 from bot.services import audit, clock
 from bot.services.complaints import triage
 from bot.services.complaints.details import ROLES, ComplaintDetails, ComplaintError
@@ -89,17 +90,35 @@ async def submit(
     key: str,
     now: datetime | None = None,
 ) -> tuple[Complaint, bool]:
-    """Create the form's ticket in its own transaction; a concurrent duplicate finds the winner's ticket."""
-    try:
+    """Create the form's ticket in its own transaction; a concurrent duplicate finds the winner's ticket.
+
+    A lost connection (the database restarting) is retried: the submission key makes it safe, since a retry
+    after a commit whose answer was lost finds that ticket instead of making another.
+    """
+
+    async def once() -> tuple[Complaint, bool]:
+        try:
+            async with unit_of_work(sessions) as session:
+                return await create(session, details, sender_id=sender_id, key=key, now=now)
+        except IntegrityError:
+            # Two submissions of one form raced (a double click, a retry): the unique key let one in.
+            async with unit_of_work(sessions) as session:
+                existing = await find_by_submission(session, key)
+            if existing is None:
+                raise
+            return existing, False
+
+    return await retrying(once)
+
+
+async def find_submitted(sessions: async_sessionmaker[AsyncSession], key: str) -> Complaint | None:
+    """The ticket a form already created, in its own transaction, retried when the connection failed."""
+
+    async def once() -> Complaint | None:
         async with unit_of_work(sessions) as session:
-            return await create(session, details, sender_id=sender_id, key=key, now=now)
-    except IntegrityError:
-        # Two submissions of one form raced (a double click, a retry): the unique key let one in.
-        async with unit_of_work(sessions) as session:
-            existing = await find_by_submission(session, key)
-        if existing is None:
-            raise
-        return existing, False
+            return await find_by_submission(session, key)
+
+    return await retrying(once)
 
 
 async def get(session: AsyncSession, reference: str) -> Complaint | None:

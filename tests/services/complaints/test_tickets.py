@@ -112,3 +112,26 @@ async def test_creation_is_audited_without_personal_data(session):
     text = repr(entry.details)
     for personal in ("Sam", "sam@example.com", "07700900123", "wrist", "St Albans"):
         assert personal not in text
+
+
+async def test_a_connection_lost_at_commit_is_retried_without_a_second_ticket(sessions, monkeypatch):
+    # The first attempt commits and then "loses" the answer, as when the database restarts at that moment.
+    from sqlalchemy.exc import OperationalError
+
+    real_create, calls = tickets.create, []
+
+    async def create_then_lose(session, *args, **kwargs):
+        result = await real_create(session, *args, **kwargs)
+        calls.append(result[1])
+        if len(calls) == 1:
+            await session.commit()
+            raise OperationalError("COMMIT", {}, ConnectionResetError("server closed the connection"))
+        return result
+
+    monkeypatch.setattr(tickets, "create", create_then_lose)
+    complaint, created = await tickets.submit(sessions, DETAILS, sender_id="s", key="lost-ack")
+    assert calls == [True, False]  # the retry found the ticket the first attempt stored
+    assert created is False
+    async with unit_of_work(sessions) as session:
+        assert await session.scalar(select(func.count()).select_from(Complaint)) == 1
+        assert (await tickets.find_by_submission(session, "lost-ack")).reference == complaint.reference

@@ -1,0 +1,1 @@
+"""`python -m bot scale-demo`: the production shape (nginx, replicas, PostgreSQL, Redis) on one machine."""

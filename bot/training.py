@@ -9,8 +9,11 @@ from pathlib import Path
 
 from bot.settings import Settings
 
-# What a trained model depends on: the training data, the domain, the pipeline and our NLU component.
-FINGERPRINT_INPUTS = ("config.yml", "domain.yml", "data", "rasa_addons", "requirements/rasa.txt")
+# What a trained model depends on: the training data, the domain, the pipeline, our NLU components and the
+# Rasa environment, the sentence encoder's weights included.
+FINGERPRINT_INPUTS = (
+    "config.yml", "domain.yml", "data", "rasa_addons", "requirements/rasa.txt", "requirements/rasa-encoder.txt",
+)  # fmt: skip
 MODEL_PREFIX = "bot-"
 
 

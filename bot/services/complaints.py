@@ -33,7 +33,8 @@ from bot.services import audit, triage
 from bot.services.complaints_dates import add_working_days, today_in_london
 
 REFERENCE_PREFIX = "CRT"
-# The team's phone line: the Commissioner's office (shared/seeds/001 and 003), as utter_complain_police says.
+# The team's phone line: the Commissioner's office, as utter_complain_police says.
+# Sources: [pcc-plan-refresh], [pcc-ar-2014-15] (docs/sources.md).
 TEAM_PHONE = "01707 806100"
 # Our acknowledgement targets by triage priority (1 urgent, 2 high, 3 normal), in working days.
 ACKNOWLEDGE_WORKING_DAYS = {1: 1, 2: 2, 3: 5}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_DIR = ROOT / "tests" / "safety"
@@ -69,13 +69,13 @@ class Item:
 
 def load(part: str, directory: Path = SET_DIR) -> list[Item]:
     """The `dev` or `test` part of the set."""
-    raw = yaml.safe_load((directory / f"{part}.yml").read_text())
+    raw = YAML(typ="safe").load((directory / f"{part}.yml").read_text())
     return [Item(m["text"], m["label"], m.get("kind") or m.get("form") or "") for m in raw["messages"]]
 
 
 def domain_texts(domain: Path = ROOT / "domain.yml") -> dict[str, str]:
     """The first text of every response in the domain, by name."""
-    responses = yaml.safe_load(domain.read_text())["responses"]
+    responses = YAML(typ="safe").load(domain.read_text())["responses"]
     return {name: variants[0].get("text", "") for name, variants in responses.items()}
 
 

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common
+from actions import database
 from bot.db.engine import unit_of_work
 from bot.services.feedback import record_feedback
 
@@ -113,7 +113,7 @@ class ActionRecordFeedback(Action):
         if topic not in _domain_intents(domain):
             topic = None  # a hand-typed "/anything" payload parses as an intent the domain does not have
         try:
-            async with unit_of_work(common.sessions()) as session:
+            async with unit_of_work(database.sessions()) as session:
                 await record_feedback(session, helpful, topic)
         except Exception as exc:  # feedback is optional: no failure of storing it may stop the conversation
             logger.error("feedback not stored: %s", type(exc).__name__)  # the message could quote parameters

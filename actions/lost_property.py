@@ -1,6 +1,6 @@
 """Herts Reunited in the chat: the lost-item forms' validation, the search of found items and the lost report.
 
-Thin adapters over bot.services.lost_property*. A resident's name and contact live in slots only until the
+Thin adapters over bot.services.lost_property. A resident's name and contact live in slots only until the
 report is stored; every path out clears them. Nothing here logs what residents typed.
 """
 
@@ -10,29 +10,34 @@ import logging
 from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import common
-from bot.db.base import utcnow
+from actions import database
+from actions.forms import FormValidation
 from bot.db.engine import unit_of_work
-from bot.services import audit, lost_property, lost_property_reports
-from bot.services.lost_property import FoundMatch, LostPropertyError, LostQuery
-from bot.services.lost_property_input import (
-    normalise_contact,
-    normalise_item,
-    normalise_name,
-    normalise_place,
-    parse_lost_date,
-)
+from bot.services import audit, clock
+from bot.services.lost_property import answers, reports, search
+from bot.services.lost_property.items import LostPropertyError, advice_for, category_of
+from bot.services.lost_property.search import FoundMatch, LostQuery
+from bot.services.parsing.dates import long_date
+from bot.services.parsing.replies import is_skip
 
 logger = logging.getLogger(__name__)
 
-ITEM_SLOTS = ("lost_item", "lost_item_details", "lost_place", "lost_date", "lost_category")
-CONTACT_SLOTS = ("lost_contact_name", "lost_contact")
+# The lost-item form's slots, then the contact form's.
+ITEM = "lost_item"
+DETAILS = "lost_item_details"
+PLACE = "lost_place"
+DATE = "lost_date"
+CATEGORY = "lost_category"
+CONTACT_NAME = "lost_contact_name"
+CONTACT = "lost_contact"
+ITEM_SLOTS = (ITEM, DETAILS, PLACE, DATE, CATEGORY)
+CONTACT_SLOTS = (CONTACT_NAME, CONTACT)
 OUTCOME_SLOT = "lost_search_outcome"  # "matches" or "no_matches": which question the resident was asked
 
 _DATE_RESPONSES = {
@@ -46,16 +51,11 @@ def clear_all() -> list[EventType]:
     return [SlotSet(slot, None) for slot in (*ITEM_SLOTS, *CONTACT_SLOTS, OUTCOME_SLOT)]
 
 
-def _today() -> date:
-    return utcnow().date()
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-class ValidateLostItemForm(FormValidationAction):
+class ValidateLostItemForm(FormValidation):
     """Checks what was lost, where and when, and works out the item's category."""
+
+    INVALID = {ITEM: "utter_lost_item_invalid", PLACE: "utter_lost_place_invalid"}
+    NORMALISERS = {ITEM: answers.normalise_item, PLACE: answers.normalise_place}
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -65,82 +65,53 @@ class ValidateLostItemForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The item as typed, and its category ("other" when it names none of the fixed list)."""
-        try:
-            item = normalise_item(str(value or ""))
-        except LostPropertyError:
-            dispatcher.utter_message(response="utter_lost_item_invalid")
-            return {"lost_item": None}
-        return {"lost_item": item, "lost_category": lost_property.category_of(item) or "other"}
+        events = self.normalised(ITEM, value, dispatcher, tracker)
+        if (item := events[ITEM]) is None:
+            return events
+        return {**events, CATEGORY: category_of(item) or "other"}
 
     async def validate_lost_item_details(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Colour, make or marks; an empty string when the resident doesn't know."""
         text = " ".join(str(value or "").split())
-        if lost_property.is_unknown(text):
-            return {"lost_item_details": ""}
-        return {"lost_item_details": text[:200]}
-
-    async def validate_lost_place(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Where it was lost, as typed."""
-        try:
-            return {"lost_place": normalise_place(str(value or ""))}
-        except LostPropertyError:
-            dispatcher.utter_message(response="utter_lost_place_invalid")
-            return {"lost_place": None}
+        if is_skip(text):
+            return {DETAILS: ""}
+        return {DETAILS: text[:200]}
 
     async def validate_lost_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The day it was lost, as an ISO date."""
         try:
-            return {"lost_date": parse_lost_date(str(value or ""), today=_today()).isoformat()}
+            return {DATE: answers.parse_lost_date(str(value or ""), today=clock.today()).isoformat()}
         except LostPropertyError as exc:
             dispatcher.utter_message(response=_DATE_RESPONSES.get(str(exc), "utter_lost_date_invalid"))
-            return {"lost_date": None}
+            return {DATE: None}
 
 
-class ValidateLostContactForm(FormValidationAction):
-    """Checks the name and the phone number or e-mail address for a lost report."""
+class ValidateLostContactForm(FormValidation):
+    """Checks the name staff should ask for, and a UK phone number or an e-mail address, for a lost report."""
+
+    INVALID = {CONTACT_NAME: "utter_lost_contact_name_invalid", CONTACT: "utter_lost_contact_invalid"}
+    NORMALISERS = {CONTACT_NAME: answers.normalise_name, CONTACT: answers.normalise_contact}
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "validate_lost_contact_form"
 
-    async def validate_lost_contact_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """The name staff should ask for."""
-        try:
-            return {"lost_contact_name": normalise_name(str(value or ""))}
-        except LostPropertyError:
-            dispatcher.utter_message(response="utter_lost_contact_name_invalid")
-            return {"lost_contact_name": None}
-
-    async def validate_lost_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """A UK phone number or an e-mail address, normalised."""
-        try:
-            return {"lost_contact": normalise_contact(str(value or ""))}
-        except LostPropertyError:
-            dispatcher.utter_message(response="utter_lost_contact_invalid")
-            return {"lost_contact": None}
-
 
 def _query(tracker: Tracker) -> LostQuery | None:
     """The search the filled form stands for, or None if a slot is missing (the form was left early)."""
-    item, place, day = (tracker.get_slot(name) for name in ("lost_item", "lost_place", "lost_date"))
+    item, place, day = (tracker.get_slot(name) for name in (ITEM, PLACE, DATE))
     if not item or not place or not day:
         return None
     try:
         lost_on = date.fromisoformat(day)
     except (TypeError, ValueError):
         return None
-    category = tracker.get_slot("lost_category") or lost_property.category_of(item) or "other"
-    return LostQuery(category, item, tracker.get_slot("lost_item_details") or "", place, lost_on)
+    category = tracker.get_slot(CATEGORY) or category_of(item) or "other"
+    return LostQuery(category, item, tracker.get_slot(DETAILS) or "", place, lost_on)
 
 
 def _looks(match: FoundMatch) -> str:
@@ -161,11 +132,11 @@ class ActionSearchFoundItems(Action):
         if query is None:
             dispatcher.utter_message(response="utter_lost_item_unavailable")
             return clear_all()
-        for advice in lost_property.advice_for(f"{query.description} {query.details}", query.place):
+        for advice in advice_for(f"{query.description} {query.details}", query.place):
             dispatcher.utter_message(response=f"utter_lost_advice_{advice}")
         try:
-            async with unit_of_work(common.sessions()) as session:
-                matches = await lost_property.search(session, query, today=_today())
+            async with unit_of_work(database.sessions()) as session:
+                matches = await search.search(session, query, today=clock.today())
         except SQLAlchemyError as exc:
             logger.error("found item search failed: %s", type(exc).__name__)  # the message could quote parameters
             dispatcher.utter_message(response="utter_lost_item_unavailable")
@@ -179,7 +150,7 @@ class ActionSearchFoundItems(Action):
                 response="utter_lost_item_match",
                 label=match.label,
                 looks=_looks(match),
-                found_on=_long_date(match.found_on),
+                found_on=long_date(match.found_on),
                 found_at=match.found_at,
                 held_at=match.held_at,
                 reference=match.reference,
@@ -198,13 +169,13 @@ class ActionSaveLostReport(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Store the report (or say why not) and clear every lost-property slot."""
         query = _query(tracker)
-        name, contact = tracker.get_slot("lost_contact_name"), tracker.get_slot("lost_contact")
+        name, contact = tracker.get_slot(CONTACT_NAME), tracker.get_slot(CONTACT)
         if query is None or not name or not contact:
             dispatcher.utter_message(response="utter_lost_report_unavailable")
             return clear_all()
         try:
-            async with unit_of_work(common.sessions()) as session:
-                report = await lost_property_reports.create_report(
+            async with unit_of_work(database.sessions()) as session:
+                report = await reports.create_report(
                     session, query, contact_name=name, contact=contact,
                     actor=audit.pseudonym(tracker.sender_id, purpose="conversation"),
                 )

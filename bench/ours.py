@@ -1,4 +1,4 @@
-"""Our assistant: trained from scratch, then started with `python -m bot run` exactly as tests/stack.py does."""
+"""Our assistant: trained from scratch, then started by bot/stack.py (`python -m bot run`), as in the stack tests."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import psutil
 from bench.measure import BotResult, exercise
 from bench.procs import kill_leftovers, run_timed
 from bot.settings import PROJECT_ROOT, Settings
+from bot.stack import start_stack
 from bot.training import model_path, rasa_env, train_command
-from tests.stack import start_stack
 
 # High enough that the per-sender and per-address limits never answer 429 during the load runs.
 BENCH_RATE_PER_MINUTE = "1000000"

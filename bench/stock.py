@@ -12,8 +12,8 @@ from pathlib import Path
 from bench.measure import BotResult, exercise
 from bench.procs import BenchError, run_timed, stop_group
 from bot.settings import Settings
+from bot.stack import free_port
 from bot.supervisor import wait_for_url
-from tests.stack import free_port
 
 STARTUP_TIMEOUT_SECONDS = 300.0
 

@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.cases_demo import load_demo_cases
-from bot.services.complaints_demo import load_demo_complaints
-from bot.services.lost_property_demo import load_demo_found_items
+from bot.services.cases.demo import load_demo_cases
+from bot.services.complaints.demo import load_demo_complaints
+from bot.services.lost_property.demo import load_demo_found_items
 
 # A loader adds its topic's demo rows when its tables are empty and returns how many it added;
 # it must not commit (the caller owns the transaction).

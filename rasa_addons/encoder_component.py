@@ -64,7 +64,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             "cache_size": 1024,
             # Word pieces per text, [CLS] and [SEP] included, as sentence-transformers truncates.
             "max_length": 256,
-            # Who multiplies the matrices: "tensorflow" (fast here) or "numpy" (same results, to ~1e-6).
+            # The forward pass: "tensorflow" (one graph; several times faster here) or "numpy" (the reference).
             "backend": "tensorflow",
         }
 

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.settings import Settings
+from bot.stack import Stack, start_stack
 from bot.training import current_model
-from tests.stack import Stack, start_stack
 
 # .ci/run sets this to a throwaway PostgreSQL server; in CI its absence is a failure, not a skip.
 POSTGRES_URL = os.environ.get("BOT_TEST_POSTGRES_URL", "")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import cases
+from bot.services.cases import details as cases
+from bot.services.parsing import postcodes
 from tests.test_nlu_split import examples, section_examples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ OUTSIDE = [
     for name, pattern in section_examples(ROOT / "data/nlu/out_of_scope.yml", "regex")
     if name == "outside_hertfordshire"
 ]
-# Hertfordshire's districts and main towns (shared/seeds name several; the rest are its well-known towns).
+# Hertfordshire's districts and main towns (the source documents name several; the rest are its well-known towns).
 HERTS_PLACES = [
     "hertfordshire",
     "herts",
@@ -59,12 +60,12 @@ CASE_DETAILS = sorted(text for text, intent in TRAINING.items() if intent == "ca
 
 @pytest.mark.parametrize("text", CASE_DETAILS)
 def test_the_crime_reference_feature_fires_where_the_service_finds_a_reference(text):
-    assert bool(REGEXES["crime_reference"].search(text)) == bool(cases._REFERENCE.search(text))
+    assert bool(REGEXES["crime_reference"].search(text)) == bool(cases.REFERENCE.search(text))
 
 
 @pytest.mark.parametrize("text", CASE_DETAILS)
 def test_the_postcode_feature_fires_where_the_service_finds_a_postcode(text):
-    assert bool(REGEXES["postcode"].search(text)) == bool(cases._POSTCODE.search(text.upper()))
+    assert bool(REGEXES["postcode"].search(text)) == bool(postcodes.POSTCODE.search(text.upper()))
 
 
 def test_the_features_fire_on_some_examples_and_not_on_a_surname():

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot import supervisor
 from bot.settings import Settings
-from tests.stack import free_port
+from bot.stack import free_port
 
 SERVE = (
     "import http.server, os, sys, threading\n"

@@ -7,11 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import cases, db, demo, property, services, staff, testing
+from bot.cli import cases, db, demo, property, running, staff, testing
 from bot.settings import Settings, SettingsError
 
 # Each module exposes register(subparsers); its handlers take (args, settings) and return an exit code.
-COMMAND_MODULES = (services, db, demo, staff, testing, cases, property)
+COMMAND_MODULES = (running, db, demo, staff, testing, cases, property)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.importing import add_import_command
-from bot.services.cases_import import COLUMNS, import_cases
+from bot.services.cases.importer import COLUMNS, import_cases
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

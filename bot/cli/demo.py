@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
+from bot.db.engine import run_once
 from bot.demo_data import load_all
 from bot.settings import Settings
 
@@ -17,18 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    added = asyncio.run(_load(settings))
+    added = asyncio.run(run_once(settings, load_all))
     if not added:
         print("no topic has demo data yet")
     for topic, count in added.items():
         print(f"{topic}: {count} demo rows added" if count else f"{topic}: already has data, left alone")
     return 0
-
-
-async def _load(settings: Settings) -> dict[str, int]:
-    engine = create_engine(settings)
-    try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
-            return await load_all(session)
-    finally:
-        await engine.dispose()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
+from bot.db.engine import run_once
 from bot.services.csv_import import ImportFileError, ImportReport, read_export
 from bot.settings import Settings
 
@@ -40,7 +40,8 @@ def add_import_command(
 
 def _import(path: Path, settings: Settings, label: str, importer: Importer) -> int:
     try:
-        report = asyncio.run(_run_import(settings, read_export(path), importer))
+        text = read_export(path)
+        report = asyncio.run(run_once(settings, lambda session: importer(session, text)))
     except ImportFileError as exc:
         print(f"error: {exc}; nothing was imported", file=sys.stderr)
         return EXIT_BAD_FILE
@@ -51,12 +52,3 @@ def _import(path: Path, settings: Settings, label: str, importer: Importer) -> i
     for error in report.errors:
         print(f"line {error.line}: {error.reason}", file=sys.stderr)
     return EXIT_BAD_ROWS if report.errors else EXIT_OK
-
-
-async def _run_import(settings: Settings, text: str, importer: Importer) -> ImportReport:
-    engine = create_engine(settings)
-    try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
-            return await importer(session, text)
-    finally:
-        await engine.dispose()

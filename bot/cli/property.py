@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.importing import add_import_command
-from bot.services.lost_property_import import COLUMNS, import_found_items
+from bot.services.lost_property.importer import COLUMNS, import_found_items
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,10 +7,12 @@ import asyncio
 import getpass
 import sys
 
-from bot.db.base import utcnow
-from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.engine import run_once
 from bot.db.models import STAFF_ROLES, StaffUser
-from bot.services import staff, staff_sessions
+from bot.services import clock
+from bot.services.staff import accounts, sessions
 from bot.settings import Settings
 
 
@@ -33,7 +35,7 @@ def _read_password(from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Again: "):
-        raise staff.StaffError("the two passwords differ")
+        raise accounts.StaffError("the two passwords differ")
     return first
 
 
@@ -41,7 +43,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         password = _read_password(args.password_stdin)
         user = asyncio.run(_add_user(settings, args.email, args.role, password))
-    except staff.StaffError as exc:
+    except accounts.StaffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"created {user.role} account {user.email}")
@@ -49,18 +51,13 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _add_user(settings: Settings, email: str, role: str, password: str) -> StaffUser:
-    engine = create_engine(settings)
-    try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
-            return await staff.add(session, email, role, password)
-    finally:
-        await engine.dispose()
+    return await run_once(settings, lambda session: accounts.add(session, email, role, password))
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
     try:
         token = asyncio.run(_new_token(settings, args.email))
-    except staff.StaffError as exc:
+    except accounts.StaffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print("New API token (shown only this once; send it as 'Authorization: Bearer TOKEN'):")
@@ -69,12 +66,10 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _new_token(settings: Settings, email: str) -> str:
-    engine = create_engine(settings)
-    try:
-        async with unit_of_work(create_sessionmaker(engine)) as session:
-            user = await staff.find(session, email)
-            if user is None or not user.active:
-                raise staff.StaffError(f"no active account for {staff.normalise_email(email)}")
-            return await staff_sessions.create_api_token(session, user, utcnow())
-    finally:
-        await engine.dispose()
+    async def work(session: AsyncSession) -> str:
+        user = await accounts.find(session, email)
+        if user is None or not user.active:
+            raise accounts.StaffError(f"no active account for {accounts.normalise_email(email)}")
+        return await sessions.create_api_token(session, user, clock.now())
+
+    return await run_once(settings, work)

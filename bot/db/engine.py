@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.settings import Settings
+
+T = TypeVar("T")
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -45,3 +47,13 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
     """One transaction: commits when the block ends, rolls back if it raises."""
     async with sessions() as session, session.begin():
         yield session
+
+
+async def run_once(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one unit of work on an engine made for it and disposed afterwards (for one-off commands)."""
+    engine = create_engine(settings)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as session:
+            return await work(session)
+    finally:
+        await engine.dispose()

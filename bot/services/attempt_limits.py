@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AttemptColumns
+from bot.services.clock import aware
 
 CONVERSATION_LIMIT = 3  # failed verifications in one conversation within WINDOW
 REFERENCE_LIMIT = 5  # failed verifications against one reference, from any conversation, within WINDOW
@@ -34,17 +35,12 @@ class Lock:
     until: datetime
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def lock_end(failures: Sequence[datetime], *, limit: int, now: datetime) -> datetime | None:
     """When the lock earned by these failure times ends, or None if there is none now.
 
     A lock starts at the failure that makes `limit` failures within WINDOW and lasts LOCKOUT from then.
     """
-    ordered = sorted(_aware(moment) for moment in failures)
+    ordered = sorted(aware(moment) for moment in failures)
     ends = [
         ordered[index] + LOCKOUT
         for index in range(limit - 1, len(ordered))

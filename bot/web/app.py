@@ -10,8 +10,8 @@ from aiohttp import web
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.settings import Settings
 from bot.web import chat, forget, health, pages, staff
-from bot.web.conversations import ForgottenSenders, ReplayCache
 from bot.web.errors import Handler, error_middleware
+from bot.web.forgotten import ForgottenSenders
 from bot.web.keys import (
     ENGINE,
     FORGOTTEN,
@@ -24,7 +24,7 @@ from bot.web.keys import (
     TEMPLATES,
 )
 from bot.web.ratelimit import RateLimiter
-from bot.web.staff import tickets, tickets_api
+from bot.web.replay_cache import ReplayCache
 
 MAX_BODY_BYTES = 64 * 1024
 IP_LIMIT_FACTOR = 10
@@ -71,8 +71,6 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(health.routes)
     app.add_routes(chat.routes)
     app.add_routes(forget.routes)
-    staff.register(app)  # the /staff dashboard and the staff API's authentication
-    app.add_routes(tickets.routes)  # the complaints team's pages
-    app.add_routes(tickets_api.routes)  # and their JSON API
+    staff.register(app)  # every /staff page and staff API route, behind the staff middleware
     app.router.add_static("/static", pages.STATIC_DIR)
     return app

@@ -10,19 +10,13 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.services import conversations
-from bot.web.conversations import parse_message_id
+from bot.services import tracker_events
+from bot.web.cors import preflight, with_cors
 from bot.web.errors import ApiError
 from bot.web.keys import FORGOTTEN, HTTP, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS, SETTINGS
+from bot.web.replay_cache import parse_message_id
 
 routes = web.RouteTableDef()
-
-CORS_HEADERS = {
-    "Access-Control-Allow-Methods": "POST, DELETE, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type",
-    "Access-Control-Max-Age": "600",
-}
-
 
 def parse_chat_request(body: Any, max_chars: int) -> tuple[str, str]:
     """Check the {"sender", "message"} body; returns the canonical sender and the trimmed message."""
@@ -44,19 +38,7 @@ def parse_chat_request(body: Any, max_chars: int) -> tuple[str, str]:
     return sender, message
 
 
-def _cors(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
-    if origin and origin in request.app[SETTINGS].cors_origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Vary"] = "Origin"
-        response.headers.update(CORS_HEADERS)
-    return response
-
-
-@routes.options("/api/chat")
-async def chat_preflight(request: web.Request) -> web.StreamResponse:
-    """CORS preflight for the embeddable widget on the configured origins."""
-    return _cors(request, web.Response(status=204))
+routes.options("/api/chat")(preflight)
 
 
 @routes.post("/api/chat")
@@ -79,9 +61,9 @@ async def chat(request: web.Request) -> web.StreamResponse:
     if sender in request.app[FORGOTTEN]:
         # Forgotten while Rasa was answering, and Rasa has just saved the events again: delete them again.
         async with request.app[SESSIONS]() as session, session.begin():
-            await conversations.forget(session, sender)
+            await tracker_events.forget(session, sender)
         raise ApiError(410, "conversation_ended", "This conversation has ended. Please start a new one.")
-    return _cors(request, web.json_response(replies))
+    return with_cors(request, web.json_response(replies))
 
 
 async def relay(app: web.Application, sender: str, message: str) -> list[dict[str, Any]]:

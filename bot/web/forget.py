@@ -10,8 +10,8 @@ import uuid
 
 from aiohttp import web
 
-from bot.services import conversations
-from bot.web.chat import _cors
+from bot.services import tracker_events
+from bot.web.cors import preflight, with_cors
 from bot.web.errors import ApiError
 from bot.web.keys import FORGOTTEN, IP_LIMITER, REPLAYS, SENDER_LIMITER, SESSIONS
 
@@ -31,14 +31,11 @@ async def forget_conversation(app: web.Application, sender: str) -> None:
     app[FORGOTTEN].add(sender)
     app[REPLAYS].forget(sender)
     async with app[SESSIONS]() as session, session.begin():
-        await conversations.forget(session, sender)
+        await tracker_events.forget(session, sender)
 
 
-@routes.options("/api/chat/{sender}")
-@routes.options("/api/chat/{sender}/forget")
-async def forget_preflight(request: web.Request) -> web.StreamResponse:
-    """CORS preflight for the embeddable widget on the configured origins."""
-    return _cors(request, web.Response(status=204))
+routes.options("/api/chat/{sender}")(preflight)
+routes.options("/api/chat/{sender}/forget")(preflight)
 
 
 @routes.delete("/api/chat/{sender}")
@@ -53,4 +50,4 @@ async def forget(request: web.Request) -> web.StreamResponse:
     ):
         raise ApiError(429, "too_many_requests", "Too many requests. Please wait a moment.")
     await forget_conversation(request.app, sender)
-    return _cors(request, web.Response(status=204))
+    return with_cors(request, web.Response(status=204))

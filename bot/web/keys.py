@@ -8,8 +8,9 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from bot.web.conversations import ForgottenSenders, ReplayCache
+from bot.web.forgotten import ForgottenSenders
 from bot.web.ratelimit import RateLimiter
+from bot.web.replay_cache import ReplayCache
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", AsyncEngine)

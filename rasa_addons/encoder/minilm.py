@@ -1,20 +1,17 @@
 """all-MiniLM-L6-v2's forward pass in NumPy float32: a six-layer BERT encoder, as Hugging Face's BertModel runs it.
 
 No torch: the weights come from safetensors' NumPy API, and each step below is the BertModel step of the
-same name (post-LayerNorm blocks, exact erf GELU, padding masked out of attention). Only the matrix
-products are pluggable: the NumPy wheel Rasa pins bundles OpenBLAS 0.3.20, which does not know recent Xeons
-and falls back to its slowest (SSE3) kernels, so the Rasa server multiplies with TensorFlow (a Rasa
-dependency it has already loaded), about five times faster here. Both give the same embeddings to ~1e-6.
+same name (post-LayerNorm blocks, exact erf GELU, padding masked out of attention). This is the reference
+(`backend: numpy`); minilm_tf.py runs the same steps as one TensorFlow graph, which the Rasa server uses
+by default because it is several times faster here (see its docstring).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-Matmul = Callable[[np.ndarray, np.ndarray], np.ndarray]
 BACKENDS = ("tensorflow", "numpy")
 
 HIDDEN = 384
@@ -55,20 +52,6 @@ def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarra
     return centred / np.sqrt(variance + np.float32(LAYER_NORM_EPS)) * weight + bias
 
 
-def matmul_backend(name: str) -> Matmul:
-    """The matrix product to use: "numpy" (np.matmul) or "tensorflow" (tf.linalg.matmul, on the CPU)."""
-    if name == "numpy":
-        return np.matmul
-    if name == "tensorflow":
-        import tensorflow as tf  # imported only when asked for: the Rasa server has loaded it already
-
-        def tensorflow_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return tf.linalg.matmul(a, b).numpy()
-
-        return tensorflow_matmul
-    raise ValueError(f"Unknown matmul backend {name!r}: use one of {', '.join(BACKENDS)}")
-
-
 @dataclass(frozen=True)
 class Layer:
     """One transformer block's weights, with linear maps stored as (in, out) for x @ W."""
@@ -85,11 +68,19 @@ class Layer:
     output_norm: tuple[np.ndarray, np.ndarray]
 
 
-class MiniLM:
-    """The encoder: token ids and attention mask in, last hidden states out."""
+@dataclass(frozen=True)
+class Weights:
+    """The checkpoint's tensors in the shapes the forward pass uses (the pooler is not used)."""
 
-    def __init__(self, tensors: dict[str, np.ndarray], matmul: Matmul = np.matmul) -> None:
-        self.matmul = matmul
+    word_embeddings: np.ndarray
+    position_embeddings: np.ndarray
+    token_type_embedding: np.ndarray  # one segment: type 0's row
+    embedding_norm: tuple[np.ndarray, np.ndarray]
+    layers: tuple[Layer, ...]
+
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, np.ndarray]) -> Weights:
+        """From BertModel's state dict names (as in model.safetensors)."""
 
         def get(name: str) -> np.ndarray:
             return np.ascontiguousarray(tensors[name], dtype=np.float32)
@@ -101,17 +92,11 @@ class MiniLM:
         def norm(prefix: str) -> tuple[np.ndarray, np.ndarray]:
             return get(f"{prefix}.weight"), get(f"{prefix}.bias")
 
-        self.word_embeddings = get("embeddings.word_embeddings.weight")
-        self.position_embeddings = get("embeddings.position_embeddings.weight")
-        self.token_type_embedding = get("embeddings.token_type_embeddings.weight")[0]  # one segment: type 0
-        self.embedding_norm = norm("embeddings.LayerNorm")
-        if self.word_embeddings.shape[1] != HIDDEN or self.position_embeddings.shape[0] != MAX_POSITIONS:
-            raise ValueError(f"Not a MiniLM-L6-H384 checkpoint: embeddings {self.word_embeddings.shape}")
-        self.layers = []
+        layers = []
         for index in range(LAYERS):
             prefix = f"encoder.layer.{index}"
             parts = [linear(f"{prefix}.attention.self.{name}") for name in ("query", "key", "value")]
-            self.layers.append(
+            layers.append(
                 Layer(
                     np.ascontiguousarray(np.concatenate([w for w, _ in parts], axis=1)),
                     np.concatenate([b for _, b in parts]),
@@ -122,35 +107,52 @@ class MiniLM:
                     norm(f"{prefix}.output.LayerNorm"),
                 )
             )
+        weights = cls(
+            get("embeddings.word_embeddings.weight"),
+            get("embeddings.position_embeddings.weight"),
+            get("embeddings.token_type_embeddings.weight")[0],
+            norm("embeddings.LayerNorm"),
+            tuple(layers),
+        )
+        if weights.word_embeddings.shape[1] != HIDDEN or weights.position_embeddings.shape[0] != MAX_POSITIONS:
+            raise ValueError(f"Not a MiniLM-L6-H384 checkpoint: embeddings {weights.word_embeddings.shape}")
+        return weights
 
-    def _attention(self, layer: Layer, x: np.ndarray, mask_bias: np.ndarray) -> np.ndarray:
-        mm = self.matmul
+
+class MiniLM:
+    """The encoder in NumPy: token ids and attention mask in, last hidden states out."""
+
+    def __init__(self, weights: Weights) -> None:
+        self.weights = weights
+
+    @staticmethod
+    def _attention(layer: Layer, x: np.ndarray, mask_bias: np.ndarray) -> np.ndarray:
         batch, length, _ = x.shape
-        qkv = mm(x.reshape(batch * length, HIDDEN), layer.qkv) + layer.qkv_bias
+        qkv = x.reshape(batch * length, HIDDEN) @ layer.qkv + layer.qkv_bias
         # (batch, length, 3, heads, head) -> three of (batch, heads, length, head)
         query, key, value = qkv.reshape(batch, length, 3, HEADS, HEAD_SIZE).transpose(2, 0, 3, 1, 4)
-        scores = mm(query, key.transpose(0, 1, 3, 2))
+        scores = query @ key.transpose(0, 1, 3, 2)
         scores *= np.float32(1.0 / np.sqrt(HEAD_SIZE))
         scores += mask_bias  # (batch, 1, 1, length): padding keys get no attention
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
-        context = mm(scores, value).transpose(0, 2, 1, 3).reshape(batch * length, HIDDEN)
-        return (mm(context, layer.attention_out) + layer.attention_out_bias).reshape(batch, length, HIDDEN)
+        context = (scores @ value).transpose(0, 2, 1, 3).reshape(batch * length, HIDDEN)
+        return (context @ layer.attention_out + layer.attention_out_bias).reshape(batch, length, HIDDEN)
 
     def hidden_states(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Last hidden states (batch, length, 384) for ids and mask of shape (batch, length)."""
-        mm = self.matmul
+        w = self.weights
         batch, length = ids.shape
         if length > MAX_POSITIONS:
             raise ValueError(f"at most {MAX_POSITIONS} tokens, got {length}")
-        x = self.word_embeddings[ids] + self.position_embeddings[:length] + self.token_type_embedding
-        x = layer_norm(x, *self.embedding_norm)
+        x = w.word_embeddings[ids] + w.position_embeddings[:length] + w.token_type_embedding
+        x = layer_norm(x, *w.embedding_norm)
         mask_bias = np.where(mask[:, None, None, :] > 0, np.float32(0.0), MASK_VALUE).astype(np.float32)
-        for layer in self.layers:
+        for layer in w.layers:
             x = layer_norm(x + self._attention(layer, x, mask_bias), *layer.attention_norm)
-            inner = gelu(mm(x.reshape(batch * length, HIDDEN), layer.intermediate) + layer.intermediate_bias)
-            out = (mm(inner, layer.output) + layer.output_bias).reshape(batch, length, HIDDEN)
+            inner = gelu(x.reshape(batch * length, HIDDEN) @ layer.intermediate + layer.intermediate_bias)
+            out = (inner @ layer.output + layer.output_bias).reshape(batch, length, HIDDEN)
             x = layer_norm(x + out, *layer.output_norm)
         return x
 

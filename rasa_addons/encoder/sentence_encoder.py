@@ -6,11 +6,12 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from safetensors.numpy import load as load_safetensors
 
-from rasa_addons.encoder.minilm import HIDDEN, MiniLM, matmul_backend, mean_pool
+from rasa_addons.encoder.minilm import BACKENDS, HIDDEN, MiniLM, Weights, mean_pool
 from rasa_addons.encoder.model_files import find_model_dir, read_verified
 from rasa_addons.encoder.wordpiece import DEFAULT_MAX_LENGTH, Encoding, WordPieceTokenizer
 
@@ -19,6 +20,14 @@ DIMENSION = HIDDEN
 # the attention scores (batch x 12 x length x length floats) stay a few tens of MB for long messages.
 DEFAULT_BATCH_TOKENS = 2048
 DEFAULT_BATCH_SIZE = 64
+
+
+class Model(Protocol):
+    """A forward pass: MiniLM (NumPy) or MiniLMGraph (TensorFlow)."""
+
+    def hidden_states(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Last hidden states (batch, length, 384) for ids and mask of shape (batch, length)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class EncodedText:
 class SentenceEncoder:
     """The tokenizer and the model together: what sentence-transformers' `encode` does, in NumPy."""
 
-    def __init__(self, tokenizer: WordPieceTokenizer, model: MiniLM) -> None:
+    def __init__(self, tokenizer: WordPieceTokenizer, model: Model) -> None:
         self.tokenizer = tokenizer
         self.model = model
 
@@ -103,10 +112,17 @@ def token_features(encoded: EncodedText, token_spans: Sequence[tuple[int, int]])
 
 @functools.lru_cache(maxsize=4)
 def _load(model_dir: Path, max_length: int, backend: str) -> SentenceEncoder:
-    matmul = matmul_backend(backend)
+    if backend not in BACKENDS:
+        raise ValueError(f"Unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
     tokenizer = WordPieceTokenizer.from_vocab_text(read_verified(model_dir, "vocab.txt").decode("utf-8"), max_length)
-    tensors = load_safetensors(read_verified(model_dir, "model.safetensors"))
-    return SentenceEncoder(tokenizer, MiniLM(tensors, matmul))
+    weights = Weights.from_tensors(load_safetensors(read_verified(model_dir, "model.safetensors")))
+    if backend == "numpy":
+        return SentenceEncoder(tokenizer, MiniLM(weights))
+    from rasa_addons.encoder.minilm_tf import MiniLMGraph  # TensorFlow only when asked for
+
+    encoder = SentenceEncoder(tokenizer, MiniLMGraph(weights))
+    encoder.encode(["hello"])  # trace the graph now, not on the first message
+    return encoder
 
 
 def load_encoder(

@@ -13,11 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions import cases as case_actions
-from actions import common
+from actions import database
 from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
 from bot.db.models import Case
-from bot.services import cases
-from bot.services.cases_demo import load_demo_cases
+from bot.services.cases.demo import load_demo_cases
+from bot.services.cases.status import STATUSES
+from bot.services.parsing.dates import long_date
 
 TRACKERS = Path(__file__).parent / "trackers"
 DOMAIN = {
@@ -53,7 +54,7 @@ async def demo_db(sessions, monkeypatch):
     """The demo cases in the test database, which the actions' session factory now points at."""
     async with unit_of_work(sessions) as session:
         await load_demo_cases(session)
-    monkeypatch.setattr(common, "sessions", lambda: sessions)
+    monkeypatch.setattr(database, "sessions", lambda: sessions)
     return sessions
 
 
@@ -149,7 +150,7 @@ async def test_a_match_gives_status_update_date_officer_and_beacon_then_forgets(
     ]
     found, officer = messages[0], messages[1]
     assert found["offence"] == "Burglary (dwelling)"
-    assert found["status_text"] == cases.STATUSES["under_investigation"]
+    assert found["status_text"] == STATUSES["under_investigation"]
     assert "Forensic results" in found["status_detail"]
     assert found["updated_on"] == "14 November 2026"
     assert officer["officer_name"] == "DC Priya Sharma"
@@ -193,7 +194,7 @@ async def test_the_third_failure_says_no_match_and_that_checks_are_locked(demo_d
 
 async def test_a_database_failure_says_sorry_forgets_and_logs_nothing_personal(blank_settings, monkeypatch, caplog):
     engine = create_engine(blank_settings)  # never migrated: the tables are missing
-    monkeypatch.setattr(common, "sessions", lambda: create_sessionmaker(engine))
+    monkeypatch.setattr(database, "sessions", lambda: create_sessionmaker(engine))
     try:
         with caplog.at_level(logging.DEBUG):
             events, messages = await check(completed_form())
@@ -229,10 +230,10 @@ async def test_stop_clears_whatever_was_typed():
 async def _case_data(sessions):
     async with sessions() as session:
         rows = (await session.scalars(select(Case))).all()
-    data = set(cases.STATUSES.values())
+    data = set(STATUSES.values())
     for row in rows:
         data |= {row.offence, row.status_detail, row.officer_name, row.officer_contact}
-        data |= {case_actions._long_date(row.updated_on), case_actions._long_date(row.reported_on)}
+        data |= {long_date(row.updated_on, weekday=False), long_date(row.reported_on, weekday=False)}
     return {item for item in data if item}
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import common
+from actions import database
 from actions import feedback as feedback_actions
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import Feedback
@@ -49,7 +49,7 @@ def user(intent, text="words the resident typed"):
 @pytest.fixture
 def db(sessions, monkeypatch):
     """The actions' session factory points at the migrated test database."""
-    monkeypatch.setattr(common, "sessions", lambda: sessions)
+    monkeypatch.setattr(database, "sessions", lambda: sessions)
     return sessions
 
 
@@ -138,7 +138,7 @@ async def test_a_database_without_the_table_is_logged_without_personal_data_and_
     blank_settings, monkeypatch, caplog
 ):
     engine = create_engine(blank_settings)  # no migrations applied: the insert fails
-    monkeypatch.setattr(common, "sessions", lambda: create_sessionmaker(engine))
+    monkeypatch.setattr(database, "sessions", lambda: create_sessionmaker(engine))
     try:
         with caplog.at_level(logging.ERROR, logger="actions.feedback"):
             events, messages = await run(button())
@@ -154,7 +154,7 @@ async def test_a_database_without_the_table_is_logged_without_personal_data_and_
 
 
 async def test_an_unreachable_database_does_not_stop_the_conversation(monkeypatch, caplog):
-    monkeypatch.setattr(common, "sessions", _refused)
+    monkeypatch.setattr(database, "sessions", _refused)
     with caplog.at_level(logging.ERROR, logger="actions.feedback"):
         events, messages = await run(button(False))
     assert events == RESET and messages == []

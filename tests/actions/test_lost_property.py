@@ -12,14 +12,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import common
+from actions import database
 from actions import lost_property as lost_actions
-from bot.db.base import utcnow
 from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
 from bot.db.models import AuditEntry, FoundItem, LostReport
-from bot.services.lost_property import LostQuery
-from bot.services.lost_property_demo import load_demo_found_items
-from bot.services.lost_property_reports import create_report
+from bot.services import clock
+from bot.services.lost_property.demo import load_demo_found_items
+from bot.services.lost_property.reports import create_report
+from bot.services.lost_property.search import LostQuery
 
 TRACKERS = Path(__file__).parent / "trackers"
 DOMAIN = {
@@ -41,7 +41,7 @@ def _state(name):
 
 
 def _today():
-    return utcnow().date()
+    return clock.today()
 
 
 def described(**slots):
@@ -71,7 +71,7 @@ async def demo_db(sessions, monkeypatch):
     """The demo found items in the test database, which the actions' session factory now points at."""
     async with unit_of_work(sessions) as session:
         await load_demo_found_items(session)
-    monkeypatch.setattr(common, "sessions", lambda: sessions)
+    monkeypatch.setattr(database, "sessions", lambda: sessions)
     return sessions
 
 
@@ -110,7 +110,7 @@ async def test_unknown_details_are_accepted_as_empty(text):
 @pytest.mark.parametrize(
     ("text", "value", "response"),
     [
-        ("yesterday", (utcnow().date() - timedelta(days=1)).isoformat(), None),
+        ("yesterday", (clock.today() - timedelta(days=1)).isoformat(), None),
         ("tomorrow", None, "utter_lost_date_future"),
         ("ages ago", None, "utter_lost_date_invalid"),
         ("1/1/2020", None, "utter_lost_date_too_old"),
@@ -196,7 +196,7 @@ async def test_a_report_is_stored_with_a_reference_then_everything_is_forgotten(
 
 async def test_a_database_failure_says_sorry_forgets_and_logs_nothing_personal(blank_settings, monkeypatch, caplog):
     engine = create_engine(blank_settings)  # never migrated: the tables are missing
-    monkeypatch.setattr(common, "sessions", lambda: create_sessionmaker(engine))
+    monkeypatch.setattr(database, "sessions", lambda: create_sessionmaker(engine))
     try:
         with caplog.at_level(logging.DEBUG):
             search_events, search_messages = await run(lost_actions.ActionSearchFoundItems(), described())

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
+from bot.stack import Stack
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, NEUTRAL_HTML
-from tests.stack import Stack
 
 
 # Package scope, not session: while sync Playwright runs, the main thread counts as inside an event loop,

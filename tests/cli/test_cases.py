@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from bot.services.cases_import import COLUMNS
+from bot.services.cases.importer import COLUMNS
 from bot.settings import PROJECT_ROOT
 
 GOOD = "41/10234/26,Burglary (dwelling),2026-10-03,Smith,AL1 3AB,under_investigation,,DC Sharma,Call 101,2026-11-14"

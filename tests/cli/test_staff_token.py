@@ -5,9 +5,9 @@ import asyncio
 import pytest
 
 from bot.cli import build_parser
-from bot.db.base import utcnow
 from bot.db.engine import create_engine, create_sessionmaker, unit_of_work
-from bot.services import staff_sessions
+from bot.services import clock
+from bot.services.staff import sessions as staff_sessions
 from bot.settings import Settings
 from tests.cli.test_cli import _bot
 
@@ -24,7 +24,7 @@ async def _owner(tmp_path, token):
     engine = create_engine(settings)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as session:
-            user = await staff_sessions.verify_api_token(session, token, utcnow())
+            user = await staff_sessions.verify_api_token(session, token, clock.now())
             return None if user is None else user.email
     finally:
         await engine.dispose()

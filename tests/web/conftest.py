@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -12,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.settings import Settings
+from bot.stack import free_port
 from bot.web.app import create_app
 
 
@@ -31,13 +31,6 @@ class FakeRasa:
 
     async def root(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

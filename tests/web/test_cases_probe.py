@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from bot.services.cases import STATUSES
-from bot.services.cases_demo import DEMO_CSV
-from bot.services.cases_import import COLUMNS, parse_export
+from bot.services.cases.demo import DEMO_CSV
+from bot.services.cases.importer import COLUMNS, parse_export
+from bot.services.cases.status import STATUSES
 
 pytestmark = pytest.mark.stack
 

@@ -4,25 +4,15 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from tests.rasa_events import create_events
+
 SENDER = str(uuid.uuid4())
 OTHER = str(uuid.uuid4())
 
 
 async def _make_events(engine, *senders: str) -> None:
-    # The shape of Rasa's SQL tracker store table (Rasa creates it; our migrations never do).
     async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL,"
-                " type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255),"
-                " action_name VARCHAR(255), data TEXT)"
-            )
-        )
-        for number, sender in enumerate(senders):
-            await conn.execute(
-                text("INSERT INTO events (id, sender_id, type_name, data) VALUES (:id, :sender, 'user', '{}')"),
-                {"id": number + 1, "sender": sender},
-            )
+        await create_events(conn, [(sender, "user", None) for sender in senders])
 
 
 async def _senders(engine) -> list[str]:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import STAFF_ROLES
-from bot.services import staff_sessions
+from bot.services import clock
+from bot.services.staff import sessions as staff_sessions
 from bot.web.errors import Handler, error_response
 from bot.web.keys import SESSIONS
 from bot.web.staff import csrf
@@ -63,7 +63,7 @@ async def _session_identity(request: web.Request) -> StaffIdentity | None:
     if not token:
         return None
     async with unit_of_work(request.app[SESSIONS]) as db:
-        signed_in = await staff_sessions.lookup_session(db, token, utcnow())
+        signed_in = await staff_sessions.lookup_session(db, token, clock.now())
     if signed_in is None:
         return None
     request[SESSION_TOKEN] = token
@@ -76,7 +76,7 @@ async def _token_identity(request: web.Request) -> StaffIdentity | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     async with unit_of_work(request.app[SESSIONS]) as db:
-        user = await staff_sessions.verify_api_token(db, token.strip(), utcnow())
+        user = await staff_sessions.verify_api_token(db, token.strip(), clock.now())
     return None if user is None else StaffIdentity(user.id, user.email, user.role, "token")
 
 
@@ -119,43 +119,51 @@ def _check_role(role: str | None) -> None:
         raise ValueError(f"unknown role {role!r}")
 
 
-def require_staff(role: str | None = None) -> Callable[[Handler], Handler]:
-    """Decorate a dashboard handler: anonymous browsers go to sign-in, the wrong role gets 403."""
-    _check_role(role)
+# A guard answers a request it refuses (a redirect, a 401...), or None to let the handler run.
+Guard = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
 
+
+def _guarded_by(guard: Guard) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def guarded(request: web.Request) -> web.StreamResponse:
-            identity = request.get(STAFF)
-            if identity is None or identity.via != "session":
-                return login_redirect(request)
-            if role is not None and identity.role != role:
-                raise web.HTTPForbidden(reason="Your role cannot see this page.")
-            return await handler(request)
+            refusal = await guard(request)  # (a response is a mapping: an empty one is falsy, so test for None)
+            return refusal if refusal is not None else await handler(request)
 
         return guarded
 
     return decorate
+
+
+def require_staff(role: str | None = None) -> Callable[[Handler], Handler]:
+    """Decorate a dashboard handler: anonymous browsers go to sign-in, the wrong role gets 403."""
+    _check_role(role)
+
+    async def guard(request: web.Request) -> web.StreamResponse | None:
+        identity = request.get(STAFF)
+        if identity is None or identity.via != "session":
+            return login_redirect(request)
+        if role is not None and identity.role != role:
+            raise web.HTTPForbidden(reason="Your role cannot see this page.")
+        return None
+
+    return _guarded_by(guard)
 
 
 def require_api_token(role: str | None = None) -> Callable[[Handler], Handler]:
     """Decorate a JSON API handler: no token or a bad one gets 401, the wrong role 403 (both JSON)."""
     _check_role(role)
 
-    def decorate(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        async def guarded(request: web.Request) -> web.StreamResponse:
-            identity = request.get(STAFF)
-            if identity is None or identity.via != "token":
-                # Mounted outside the guarded prefixes: authenticate here instead.
-                identity = await _token_identity(request)
-                if identity is None:
-                    return unauthorized()
-                request[STAFF] = identity
-            if role is not None and identity.role != role:
-                return error_response(403, "forbidden", "This token's role cannot use this endpoint.")
-            return await handler(request)
+    async def guard(request: web.Request) -> web.StreamResponse | None:
+        identity = request.get(STAFF)
+        if identity is None or identity.via != "token":
+            # Mounted outside the guarded prefixes: authenticate here instead.
+            identity = await _token_identity(request)
+            if identity is None:
+                return unauthorized()
+            request[STAFF] = identity
+        if role is not None and identity.role != role:
+            return error_response(403, "forbidden", "This token's role cannot use this endpoint.")
+        return None
 
-        return guarded
-
-    return decorate
+    return _guarded_by(guard)

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
-from bot.services import audit, staff, staff_sessions
+from bot.services import audit, clock
+from bot.services.staff import accounts
+from bot.services.staff import sessions as staff_sessions
 from bot.web.keys import SESSIONS, SETTINGS
 from bot.web.staff import csrf
 from bot.web.staff.auth import COOKIE_NAME, COOKIE_PATH, LOGIN_PATH, PAGE_PREFIX
@@ -70,9 +71,9 @@ async def login_submit(request: web.Request) -> web.Response:
     email = str(form.get("email", ""))[:MAX_FIELD_CHARS]
     password = str(form.get("password", ""))[:MAX_FIELD_CHARS]
     next_path = safe_next(str(form.get("next", "")))
-    now = utcnow()
+    now = clock.now()
     async with unit_of_work(request.app[SESSIONS]) as db:
-        user = await staff.login(db, email, password, now) if email and password else None
+        user = await accounts.login(db, email, password, now) if email and password else None
         if user is not None:
             old_token = request.cookies.get(COOKIE_NAME)
             if old_token:

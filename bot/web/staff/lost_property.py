@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import LOST_REPORT_STATUSES
-from bot.services import audit, lost_property_reports
-from bot.services.lost_property import CATEGORIES, LostPropertyError
+from bot.services import audit, clock
+from bot.services.lost_property import reports as lost_property_reports
+from bot.services.lost_property.items import CATEGORIES, LostPropertyError
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -44,7 +44,7 @@ async def reports_list(request: web.Request) -> web.Response:
     status = request.query.get("status", "open")
     if status not in LOST_REPORT_STATUSES:
         status = "open"
-    today = utcnow().date()
+    today = clock.today()
     async with unit_of_work(request.app[SESSIONS]) as db:
         counts = await lost_property_reports.count_by_status(db)
         reports = await lost_property_reports.list_reports(db, status=status)
@@ -62,7 +62,7 @@ async def _detail(request: web.Request, report_id: int, *, error: str = "", item
         report = await lost_property_reports.get_report(db, report_id)
         if report is None:
             raise web.HTTPNotFound()
-        view = await lost_property_reports.with_suggestions(db, report, today=utcnow().date())
+        view = await lost_property_reports.with_suggestions(db, report, today=clock.today())
         matched = report.matched_item
         # The page shows the resident's contact details: record who looked (never the details themselves).
         await audit.record(db, actor=identity.actor, action="lost_property.viewed", subject=report.reference)

@@ -5,22 +5,23 @@ Every page view and change is audited with who and when (never the personal data
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import Complaint
-from bot.services import audit, complaints, complaints_queue, triage
-from bot.services.complaints import ComplaintError
-from bot.services.complaints_dates import today_in_london
-from bot.services.complaints_queue import FilterError, QueueFilters
-from bot.services.complaints_transcript import transcript
+from bot.services import audit, clock
+from bot.services.complaints import queue, tickets, triage, workflow
+from bot.services.complaints.details import ComplaintError
+from bot.services.complaints.queue import FilterError, QueueFilters
+from bot.services.complaints.transcript import transcript
+from bot.services.staff import accounts
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
-from bot.web.staff.identity import StaffIdentity, current_staff
+from bot.web.staff.identity import current_staff
 from bot.web.staff.pages import redirect, render_staff
 
 routes = web.RouteTableDef()
@@ -30,21 +31,37 @@ ERRORS = {
     ("status", "transition"): "A ticket cannot move from its current status to that one.",
     ("status", "unknown"): "Choose a status.",
     ("note", "empty"): "Write a note before adding it.",
-    ("note", "too_long"): f"A note can have at most {complaints.NOTE_MAX} characters.",
+    ("note", "too_long"): f"A note can have at most {workflow.NOTE_MAX} characters.",
     ("assignee", "unknown"): "Choose a member of the team.",
     ("assignee", "forbidden"): "Only a supervisor can assign a ticket to someone else.",
 }
+# The ticket page's forms: the URL's change and the form field (and TicketChanges field) it sends.
+FORM_FIELDS = {"status": "status", "notes": "note", "assign": "assignee"}
 
 
 def labels() -> dict[str, Any]:
     """What templates show for codes: statuses, categories, flags, priorities."""
     return {
-        "status_labels": complaints.STATUS_LABELS,
+        "status_labels": workflow.STATUS_LABELS,
         "categories": triage.CATEGORIES,
         "flag_labels": triage.FLAGS,
         "priorities": triage.PRIORITIES,
         "schedule_3_flags": triage.SCHEDULE_3_FLAGS,
     }
+
+
+async def audited_queue(
+    request: web.Request, filters: QueueFilters, *, action: str, count_rows: bool = False, **details: Any
+) -> tuple[list[Complaint], date]:
+    """The tickets these filters select for the signed-in member, and today; the viewing is audited."""
+    identity = current_staff(request)
+    today = clock.today()
+    async with unit_of_work(request.app[SESSIONS]) as db:
+        rows = await queue.queue(db, filters, staff_id=identity.id, today=today)
+        if count_rows:
+            details["rows"] = len(rows)
+        await audit.record(db, actor=identity.actor, action=action, details={**filters.audit_details(), **details})
+    return rows, today
 
 
 def _filters(request: web.Request) -> QueueFilters:
@@ -54,26 +71,16 @@ def _filters(request: web.Request) -> QueueFilters:
         raise web.HTTPBadRequest(reason=f"Unknown {exc} filter.") from exc
 
 
-def _audited_filters(filters: QueueFilters) -> dict[str, Any]:
-    # A search term can be a resident's name: record only that there was one.
-    query = {key: value for key, value in filters.as_query().items() if key != "q"}
-    return {"filters": query, "searched": bool(filters.q)}
-
-
 @routes.get("/staff/tickets")
 @require_staff()
 async def queue_page(request: web.Request) -> web.Response:
     """The queue: open tickets by priority then due date, with filters and search."""
-    identity = current_staff(request)
     filters = _filters(request)
-    today = today_in_london(utcnow())
-    async with unit_of_work(request.app[SESSIONS]) as db:
-        rows = await complaints_queue.queue(db, filters, staff_id=identity.id, today=today)
-        await audit.record(db, actor=identity.actor, action="complaints.queue", details=_audited_filters(filters))
+    rows, today = await audited_queue(request, filters, action="complaints.queue")
     return render_staff(
         request, "staff/tickets.html", title="Complaints", rows=rows, filters=filters, today=today,
-        is_overdue=complaints_queue.is_overdue, handling=complaints_queue.handling,
-        csv_query=filters.as_query(), statuses=complaints.STATUS_LABELS, **labels(),
+        is_overdue=queue.is_overdue, handling=queue.handling, csv_query=filters.as_query(),
+        statuses=workflow.STATUS_LABELS, **labels(),
     )
 
 
@@ -81,22 +88,16 @@ async def queue_page(request: web.Request) -> web.Response:
 @require_staff()
 async def queue_csv(request: web.Request) -> web.Response:
     """The filtered queue as a CSV download."""
-    identity = current_staff(request)
-    filters = _filters(request)
-    today = today_in_london(utcnow())
-    async with unit_of_work(request.app[SESSIONS]) as db:
-        rows = await complaints_queue.queue(db, filters, staff_id=identity.id, today=today)
-        details = {**_audited_filters(filters), "rows": len(rows)}
-        await audit.record(db, actor=identity.actor, action="complaints.export", details=details)
+    rows, today = await audited_queue(request, _filters(request), action="complaints.export", count_rows=True)
     return web.Response(
-        text=complaints_queue.to_csv(rows, today=today),
+        text=queue.to_csv(rows, today=today),
         content_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="complaints-{today.isoformat()}.csv"'},
     )
 
 
 async def _ticket(db: AsyncSession, request: web.Request) -> Complaint:
-    complaint = await complaints.get(db, request.match_info["reference"])
+    complaint = await tickets.get(db, request.match_info["reference"])
     if complaint is None:
         raise web.HTTPNotFound(reason="No such ticket.")
     return complaint
@@ -105,11 +106,10 @@ async def _ticket(db: AsyncSession, request: web.Request) -> Complaint:
 async def _render_ticket(
     request: web.Request, db: AsyncSession, complaint: Complaint, *, error: str = "", status: int = 200
 ) -> web.Response:
-    today = today_in_london(utcnow())
     return render_staff(
         request, "staff/ticket.html", status=status, title=complaint.reference, ticket=complaint,
-        handling=complaints_queue.handling(complaint), overdue=complaints_queue.is_overdue(complaint, today),
-        allowed=complaints.allowed_statuses(complaint), team=await complaints.staff_members(db),
+        handling=queue.handling(complaint), overdue=queue.is_overdue(complaint, clock.today()),
+        allowed=workflow.allowed_statuses(complaint), team=await accounts.active_members(db),
         transcript=await transcript(db, complaint.sender_id), error=error, error_summary=error, **labels(),
     )
 
@@ -121,26 +121,8 @@ async def ticket_page(request: web.Request) -> web.Response:
     identity = current_staff(request)
     async with unit_of_work(request.app[SESSIONS]) as db:
         complaint = await _ticket(db, request)
-        await complaints.record_view(db, complaint, actor=identity.actor, via="page")
+        await workflow.record_view(db, complaint, actor=identity.actor, via="page")
         return await _render_ticket(request, db, complaint)
-
-
-async def _form_value(request: web.Request, name: str) -> str:
-    value = (await request.post()).get(name, "")
-    return value.strip() if isinstance(value, str) else ""
-
-
-def assignee_from(raw: str, identity: StaffIdentity) -> int | None:
-    """The staff id a form or PATCH assigns to ("" for nobody); officers may only take or drop a ticket."""
-    if raw in ("", "none", None):
-        return None
-    try:
-        assignee = int(raw)
-    except ValueError as exc:
-        raise ComplaintError("assignee", "unknown") from exc
-    if assignee != identity.id and not identity.is_supervisor:
-        raise ComplaintError("assignee", "forbidden")
-    return assignee
 
 
 @routes.post("/staff/tickets/{reference}/{change:status|notes|assign}")
@@ -148,21 +130,15 @@ def assignee_from(raw: str, identity: StaffIdentity) -> int | None:
 async def change_ticket(request: web.Request) -> web.Response:
     """Apply one change from the ticket page's forms, then show the ticket again (or the problem)."""
     identity = current_staff(request)
-    change = request.match_info["change"]
+    field = FORM_FIELDS[request.match_info["change"]]
+    value = (await request.post()).get(field, "")
+    changes = workflow.TicketChanges(**{field: value.strip() if isinstance(value, str) else ""})
     async with unit_of_work(request.app[SESSIONS]) as db:
         complaint = await _ticket(db, request)
         try:
-            if change == "status":
-                await complaints.change_status(
-                    db, complaint, await _form_value(request, "status"), actor=identity.actor, staff_id=identity.id
-                )
-            elif change == "notes":
-                await complaints.add_note(
-                    db, complaint, await _form_value(request, "note"), actor=identity.actor, staff_id=identity.id
-                )
-            else:
-                assignee = assignee_from(await _form_value(request, "assignee"), identity)
-                await complaints.assign(db, complaint, assignee, actor=identity.actor)
+            await workflow.apply_changes(
+                db, complaint, changes, actor=identity.actor, staff_id=identity.id, supervisor=identity.is_supervisor
+            )
         except ComplaintError as exc:
             message = ERRORS.get((exc.field, exc.reason), "That change could not be made.")
             complaint = await _ticket(db, request)

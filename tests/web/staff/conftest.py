@@ -37,10 +37,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import StaffUser
-from bot.services import staff, staff_sessions
+from bot.services import clock
+from bot.services.staff import accounts as staff
+from bot.services.staff import sessions as staff_sessions
 from bot.settings import Settings
 from bot.web.app import create_app
 
@@ -148,6 +149,6 @@ def api_token(sessions: async_sessionmaker[AsyncSession], make_staff: Callable[.
     async def token(role: str = "officer", email: str | None = None) -> str:
         user = await make_staff(role, email)
         async with unit_of_work(sessions) as session:
-            return await staff_sessions.create_api_token(session, user, utcnow(), actor="test")
+            return await staff_sessions.create_api_token(session, user, clock.now(), actor="test")
 
     return token

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, StaffSession
-from bot.services import staff
+from bot.services import clock
+from bot.services.staff import accounts as staff
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.staff.auth import is_staff_api, is_staff_page
@@ -154,8 +154,8 @@ async def test_an_old_cookie_is_refused_after_sign_out(login_as, staff_client):
 
 
 @pytest.mark.parametrize("stale", [
-    {"expires_at": utcnow() - timedelta(seconds=1)},
-    {"last_seen": utcnow() - timedelta(minutes=31)},
+    {"expires_at": clock.now() - timedelta(seconds=1)},
+    {"last_seen": clock.now() - timedelta(minutes=31)},
 ], ids=["absolute", "idle"])
 async def test_expired_sessions_are_refused(login_as, sessions, stale):
     client = await login_as("officer")

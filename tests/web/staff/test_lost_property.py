@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, LostReport
-from bot.services.lost_property import LostQuery
-from bot.services.lost_property_demo import load_demo_found_items
-from bot.services.lost_property_reports import create_report
+from bot.services import clock
+from bot.services.lost_property.demo import load_demo_found_items
+from bot.services.lost_property.reports import create_report
+from bot.services.lost_property.search import LostQuery
 
 XSS = '<script>alert("x")</script>'
 
@@ -19,7 +19,7 @@ XSS = '<script>alert("x")</script>'
 @pytest.fixture
 async def reports(sessions):
     """The demo found items and two open reports: a purse that fits a demo item, and a trombone that fits none."""
-    today = utcnow().date()
+    today = clock.today()
     async with unit_of_work(sessions) as session:
         await load_demo_found_items(session)
         purse = await create_report(

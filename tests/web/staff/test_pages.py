@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from bot.db.base import utcnow
 from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, StaffApiToken
-from bot.services import audit, staff_sessions
+from bot.services import audit, clock
+from bot.services.staff import sessions as staff_sessions
 from tests.web.staff.conftest import csrf_from, sign_in
 from tests.web.staff.test_auth import STAFF_FORMS
 
@@ -159,6 +159,6 @@ async def test_token_of_a_disabled_account_is_refused(api_token, sessions, staff
     token = await api_token("officer")
     async with unit_of_work(sessions) as session:
         await session.execute(update(StaffUser).values(active=False))
-        assert await staff_sessions.verify_api_token(session, token, utcnow()) is None
+        assert await staff_sessions.verify_api_token(session, token, clock.now()) is None
     client = await staff_client()
     assert (await client.get("/api/staff/me", headers={"Authorization": f"Bearer {token}"})).status == 401

@@ -2,16 +2,16 @@
 
 import csv
 import io
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry
-from bot.services import complaints
-from bot.services.complaints import ComplaintDetails
+from bot.services.complaints import tickets as complaint_tickets
+from bot.services.complaints.details import ComplaintDetails
+from tests.rasa_events import create_events
 
 XSS_NAME = "<script>alert('name')</script>"
 XSS_TEXT = 'An officer was rude. <img src=x onerror="alert(1)"> </dd><b>bold</b>'
@@ -33,7 +33,7 @@ async def tickets(sessions):
     made = {}
     async with unit_of_work(sessions) as session:
         for key, details in (("serious", SERIOUS), ("minor", MINOR)):
-            complaint, _ = await complaints.create(
+            complaint, _ = await complaint_tickets.create(
                 session, details, sender_id=f"sender-{key}", key=key, now=datetime.now(timezone.utc) - timedelta(days=8)
             )
             made[key] = complaint.reference
@@ -47,7 +47,7 @@ async def audit_entries(sessions, action):
 
 async def ticket(sessions, reference):
     async with unit_of_work(sessions) as session:
-        return await complaints.get(session, reference)
+        return await complaint_tickets.get(session, reference)
 
 
 # --- access --------------------------------------------------------------------------------------------------------
@@ -179,19 +179,10 @@ async def test_complaint_text_renders_inert(login_as, tickets):
 
 
 async def test_the_transcript_comes_from_rasas_events_escaped(login_as, sessions, tickets):
+    said = [("user", "start a complaint"), ("bot", "First, who is making this?"),
+            ("user", "<script>alert('t')</script>"), ("action", "")]
     async with unit_of_work(sessions) as session:
-        await session.execute(
-            text(
-                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), type_name VARCHAR(255), "
-                "timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
-            )
-        )
-        for n, (kind, said) in enumerate([("user", "start a complaint"), ("bot", "First, who is making this?"),
-                                          ("user", "<script>alert('t')</script>"), ("action", "")]):
-            await session.execute(
-                text("INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES (:i, :s, :t, :ts, :d)"),
-                {"i": n + 1, "s": "sender-minor", "t": kind, "ts": 1795262400.0 + n, "d": json.dumps({"text": said})},
-            )
+        await create_events(session, [("sender-minor", kind, words) for kind, words in said])
     client = await login_as("officer")
     html = await (await client.get(f"/staff/tickets/{tickets['minor']}")).text()
     assert "start a complaint" in html and "First, who is making this?" in html

@@ -1,0 +1,99 @@
+"""What every form's validation shares: free-text and normalised slots from tables, and failed answers.
+
+rasa-sdk validates a slot with the form's `validate_<slot>` method. A form built on FormValidation gets
+those methods from two tables as well: FREE_TEXT (kept as typed, "skip" skips) and NORMALISERS (a
+function that returns the slot's value or raises ValueError). A failed answer is explained the first
+time (INVALID); after that the form says its `help_after_failures` instead (why the question is asked,
+an offer to skip or stop...), remembering the failures in the FAILURES slot.
+"""
+
+from __future__ import annotations
+
+import functools
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.services.parsing.replies import is_explicit_skip
+
+SKIPPED = "skipped"  # the value of a question the resident chose to skip
+
+Normaliser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Failures:
+    """The slot where a form remembers failed answers: {slot: how many}, or (listed) the slots that failed once."""
+
+    slot: str
+    listed: bool = False
+
+    def count(self, tracker: Tracker, slot: str) -> tuple[int, Any]:
+        """Which failure of `slot` this is (1: the first; a listed slot never counts past 2), and the new value."""
+        remembered = tracker.get_slot(self.slot)
+        if self.listed:
+            failed = list(remembered or [])
+            return (2, failed) if slot in failed else (1, [*failed, slot])
+        counts = dict(remembered or {})
+        counts[slot] = counts.get(slot, 0) + 1
+        return counts[slot], counts
+
+
+class FormValidation(FormValidationAction, ABC):
+    """A form's validation with table-driven slots and the failed-answer rule (see the module's docstring)."""
+
+    FAILURES: ClassVar[Failures | None] = None  # None: every failure is explained as if it were the first
+    INVALID: ClassVar[dict[str, str]] = {}  # slot -> the response explaining its first failed answer
+    FREE_TEXT: ClassVar[dict[str, int]] = {}  # slot -> the longest answer kept
+    NORMALISERS: ClassVar[dict[str, Normaliser]] = {}
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        # rasa-sdk looks validators up by name: the tables' slots get theirs here.
+        slot = attribute.removeprefix("validate_")
+        if slot != attribute and slot in self.FREE_TEXT:
+            return functools.partial(self._free_text, slot)
+        if slot != attribute and slot in self.NORMALISERS:
+            return functools.partial(self._normalised, slot)
+        raise AttributeError(attribute)
+
+    async def _free_text(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # "No" or "none" is an answer here ("any injury?" "none"), kept as typed; only "skip" skips.
+        text = str(value or "").strip()
+        return {slot: SKIPPED if is_explicit_skip(text) or not text else text[: self.FREE_TEXT[slot]]}
+
+    async def _normalised(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.normalised(slot, value, dispatcher, tracker)
+
+    def normalised(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """The slot's value by NORMALISERS[slot], or the failed answer's events (the slot None) on a ValueError."""
+        try:
+            return {slot: self.NORMALISERS[slot](str(value or ""))}
+        except ValueError:
+            return self.failed(slot, dispatcher, tracker)
+
+    def failed(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str | None = None
+    ) -> dict[str, Any]:
+        """Empty the slot so it is asked again: explain the first failure, then give the form's help."""
+        number, remembered = self.FAILURES.count(tracker, slot) if self.FAILURES else (1, None)
+        said = [response or self.INVALID[slot]] if number < 2 else self.help_after_failures(slot)
+        for message in said:
+            dispatcher.utter_message(response=message)
+        return {slot: None, **({self.FAILURES.slot: remembered} if self.FAILURES else {})}
+
+    def help_after_failures(self, slot: str) -> list[str]:
+        """The responses after a second failed answer to `slot` (by default its explanation again)."""
+        return [self.INVALID[slot]]

@@ -1,0 +1,1 @@
+"""Herts Reunited: lost items residents describe, found items from the property system, and lost reports."""

@@ -1,0 +1,29 @@
+"""Names as residents type them: the lead-ins ("my name is", "surname: ", "it's") and what a name may look like."""
+
+from __future__ import annotations
+
+import re
+
+from bot.services.parsing import ParseError
+
+# "my name is", "my surname is", "last name:", "name's", "it is", "it's", "its", "i'm", "i am", "call me", "this is".
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:my\s+)?(?:(?:sur|last|family|full|first)\s*)?name\s*(?:is|['\u2019]s|:)?|it\s*is|it['\u2019]?s|"
+    r"i['\u2019]?m|i\s+am|call\s+me|this\s+is)\s+",
+    re.IGNORECASE,
+)
+# Letters, with spaces, apostrophes (\u2019 too), full stops and hyphens between them: no digits or symbols.
+_NAME = re.compile(r"^[^\W\d_]+(?:[\s'\u2019.\-]+[^\W\d_]+)*\.?$")
+
+
+def without_lead_in(raw: str) -> str:
+    """What was typed without a "my name is" and the like in front, trimmed, spaces collapsed."""
+    return " ".join(_LEAD_IN.sub("", raw or "").split())
+
+
+def normalise_name(raw: str, *, max_length: int) -> str:
+    """A name as typed (without its lead-in); ParseError("name") for digits, symbols or more than max_length."""
+    text = without_lead_in(raw)
+    if not text or len(text) > max_length or not _NAME.match(text):
+        raise ParseError("name")
+    return text

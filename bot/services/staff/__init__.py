@@ -1,0 +1,1 @@
+"""The complaints team's accounts, dashboard sessions and API tokens."""

@@ -1,0 +1,101 @@
+"""The real stack on free ports and a throwaway database (`python -m bot run`), for end-to-end tests and the bench."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.settings import PROJECT_ROOT, Settings
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    """A running Rasa + action server + web app, talked to over HTTP like a browser would."""
+
+    settings: Settings
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """Send a JSON request to the web app; returns (status, decoded body)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.settings.web_port}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  (our own http://127.0.0.1)
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    def chat(self, sender: str, message: str) -> list[dict[str, Any]]:
+        """Post one message through /api/chat and return the bot's messages."""
+        status, body = self.request("POST", "/api/chat", {"sender": sender, "message": message})
+        assert status == 200, (status, body)
+        return body
+
+    def log(self) -> str:
+        """Everything the services printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> int:
+        """Ctrl-C the supervisor and return its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    """Migrate and fill a fresh database, then start `python -m bot run` and wait until healthy."""
+    env = {
+        **os.environ,
+        "BOT_VAR_DIR": str(work_dir),
+        "DATABASE_URL": "",
+        "BOT_WEB_PORT": str(free_port()),
+        "BOT_RASA_PORT": str(free_port()),
+        "BOT_ACTIONS_PORT": str(free_port()),
+        "BOT_CHAT_RATE_PER_MINUTE": "100000",  # the probes send many messages from one address
+        **(extra_env or {}),
+    }
+    settings = Settings.from_env(env)
+    bot = [sys.executable, "-m", "bot"]
+    for step in (["db", "upgrade"], ["demo-data"]):
+        subprocess.run([*bot, *step], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+    log_path = work_dir / "stack.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*bot, "run"], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    stack = Stack(settings, process, log_path)
+    deadline = time.monotonic() + settings.startup_timeout_seconds
+    while "Everything is running" not in stack.log():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stack.stop()
+            raise RuntimeError(f"the stack did not start:\n{stack.log()[-5000:]}")
+        time.sleep(0.5)
+    return stack

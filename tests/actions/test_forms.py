@@ -1,0 +1,86 @@
+"""What every form's validation shares: table-driven slots, failed answers explained once then helped."""
+
+import inspect
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+
+from actions.forms import SKIPPED, Failures, FormValidation
+
+
+def upper(text):
+    if not text.isalpha():
+        raise ValueError("letters only")
+    return text.upper()
+
+
+class ValidateShoutForm(FormValidation):
+    FAILURES = Failures("shout_failures")
+    INVALID = {"shout_word": "utter_word_invalid"}
+    FREE_TEXT = {"shout_story": 10}
+    NORMALISERS = {"shout_word": upper}
+
+    def name(self):
+        return "validate_shout_form"
+
+    def help_after_failures(self, slot):
+        return ["utter_why_word", "utter_skip_or_stop"]
+
+
+class ValidateQuietForm(ValidateShoutForm):
+    """The same form, remembering only which slots failed (as Track My Crime's form does)."""
+
+    FAILURES = Failures("quiet_hints", listed=True)
+
+
+DOMAIN = {"forms": {"shout_form": {"required_slots": ["shout_word", "shout_story"]}}, "slots": {}}
+
+
+def tracker(slot, text, **slots):
+    return Tracker(
+        "sender", {**slots, "requested_slot": slot, slot: text}, {"text": text, "intent": {}, "entities": []},
+        [{"event": "slot", "name": slot, "value": text}], False, None, {"name": "shout_form"}, "action_listen",
+    )
+
+
+async def validate(form, slot, text, **slots):
+    dispatcher = CollectingDispatcher()
+    events = await form.run(dispatcher, tracker(slot, text, **slots), DOMAIN)
+    said = [message["response"] for message in dispatcher.messages]
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}, said
+
+
+async def test_a_normaliser_from_the_table_validates_its_slot():
+    slots, said = await validate(ValidateShoutForm(), "shout_word", "hello")
+    assert slots["shout_word"] == "HELLO" and said == []
+
+
+async def test_a_failed_answer_is_explained_first_and_then_helped():
+    slots, said = await validate(ValidateShoutForm(), "shout_word", "h3llo")
+    assert slots["shout_word"] is None and slots["shout_failures"] == {"shout_word": 1}
+    assert said == ["utter_word_invalid"]
+    slots, said = await validate(ValidateShoutForm(), "shout_word", "h3llo", shout_failures={"shout_word": 1})
+    assert slots["shout_failures"] == {"shout_word": 2}
+    assert said == ["utter_why_word", "utter_skip_or_stop"]
+
+
+async def test_failures_can_be_remembered_as_a_list_of_slots():
+    slots, said = await validate(ValidateQuietForm(), "shout_word", "123")
+    assert (slots["quiet_hints"], said) == (["shout_word"], ["utter_word_invalid"])
+    slots, said = await validate(ValidateQuietForm(), "shout_word", "123", quiet_hints=["shout_word"])
+    assert (slots["quiet_hints"], said) == (["shout_word"], ["utter_why_word", "utter_skip_or_stop"])
+
+
+async def test_free_text_is_kept_as_typed_up_to_its_limit_and_only_skip_skips():
+    slots, _ = await validate(ValidateShoutForm(), "shout_story", " a long story indeed ")
+    assert slots["shout_story"] == "a long sto"
+    assert (await validate(ValidateShoutForm(), "shout_story", "none"))[0]["shout_story"] == "none"
+    assert (await validate(ValidateShoutForm(), "shout_story", "skip"))[0]["shout_story"] == SKIPPED
+
+
+def test_the_base_is_abstract_so_the_action_server_never_registers_it():
+    assert inspect.isabstract(FormValidation)
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert "validate_complaint_form" in executor.actions
+    assert not any(name is None for name in executor.actions)

@@ -14,7 +14,7 @@ clearly looks back ("he was threatening me when we were together") needs a much 
 Danger now makes the intent `emergency` (the 999 message comes first, mid-form too). Otherwise only this
 component may not leave `emergency` standing, and a disclosure whose topic has no help for that harm gets the
 intent of the harm's own answer (the topic stays second in the ranking). The decision is added to the parse
-result as `risk`: {"level", "kind", "score", "sure", "net", "narrative"}. `sure` (the net, or a score above the
+result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}. `sure` (the net, or a score above the
 narrative threshold) is what lets danger interrupt a free-text answer inside a form (actions/forms.py).
 """
 
@@ -230,7 +230,8 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: round(confidence or 0.0, 4)}
             self._set(message, chosen, [r for r in topics if r[INTENT_NAME_KEY] != intent])
         sure = phrase is not None or score >= cfg["narrative_threshold"]
-        risk.update(score=round(score, 4), sure=sure, net=phrase, narrative=narrative)
+        kind_scores = {kind: round(p, 3) for kind, p in kinds.items() if kind != NONE}
+        risk.update(score=round(score, 4), sure=sure, net=phrase, narrative=narrative, kind_scores=kind_scores)
         message.set(RISK_KEY, risk, add_to_output=True)
 
     def _disclosed(self, intent: str | None, kinds: dict[str, float]) -> str | None:

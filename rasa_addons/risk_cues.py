@@ -32,8 +32,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # Now: explicit time words, and a present progressive of a violent or urgent verb.
         ("now", r"\b(?:right now|now|at the moment|atm|as we speak|currently|this minute|this second|"
                 r"at this moment|as i type|as i write|tonight|this very)\b"),
-        ("progressive", rf"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|we'?re|it'?s|someone'?s|somebody'?s|"
-                        rf"there'?s) (?:\w+ )?(?:{_VIOLENT_ING}|being \w+)\b|\b(?:getting|being) (?:\w+ed|hit|beaten|stabbed|shot)\b"),
+        ("progressive", rf"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|we're|we are|it'?s|someone'?s|somebody'?s|"
+                        rf"there'?s) (?:\w+ )?(?:{_VIOLENT_ING}|being \w+)\b|\bgetting (?:\w+ed|hit|beaten|stabbed|shot)\b"),
         ("still_there", r"\b(?:still|back|again) (?:here|there|outside|inside|in (?:the|my|our)|at (?:the|my|our)|"
                         r"around|nearby|\w+ing)\b|"
                         r"\b(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:here|outside|inside|downstairs|"
@@ -61,7 +61,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       r"followed|threatened|strangled|choked|dragged|arrested|searched|stopped|broke|"
                       r"happened|reported|called|rang|saw|heard|knocked|tasered|sprayed|handcuffed|cuffed)\b"),
         # Present tense, which a story about the past seldom uses ("no one knows where he is").
-        ("present", r"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|we'?re|there'?s|theres|isn'?t|aren'?t|can|can'?t|"
+        # "we're" only with its apostrophe: typed without one it is "were", the past.
+        ("present", r"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|we're|there'?s|theres|isn'?t|aren'?t|can|can'?t|"
                     r"cant|won'?t|wont|knows|has|have|hasn'?t|hasnt|haven'?t|havent|'s got|'ve)\b|\b\w+'?s been\b"),
         ("ongoing", r"\b(?:keeps|kept|keep|always|every (?:day|night|time|week|month)|for (?:weeks|months|years|ages)|"
                     r"a (?:few|couple of) times|sometimes|often|constantly|on and off|all the time|again and again|"

@@ -32,8 +32,7 @@ _VICTIM = r"(?:me|her|him|them|us|my \w+|a (?:woman|man|girl|boy|child|kid|lad))
 _ATTACK = r"(?:attacking|hitting|beating|punching|kicking|stabbing|strangling|choking|raping|battering|throttling)"
 _WEAPON = r"(?:knife|gun|machete|blade|axe|shotgun|firearm|pistol)"
 _NEGATED = re.compile(
-    r"\b(?:don'?t|do not|never|not going to|not gonna|wouldn'?t|won'?t|no plans? to|not planning to|"
-    r"not about to)\b(?:\s+\w+){0,3}\s*$"
+    r"\b(?:don'?t|do not|never|not|wouldn'?t|won'?t|no plans? to)\b(?:\s+\w+){0,3}\s*$"
 )
 
 # Urgent however it is worded, unless negated ("I don't want to kill myself") or clearly about the past.
@@ -46,7 +45,7 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:i'?ve|i have|just) (?:taken|took|swallowed) (?:an overdose|all (?:my|the|of my) (?:pills|tablets))\b",
         r"\b(?:is|are|isn'?t|he'?s|she'?s|not|stopped) (?:not )?breathing\b|\bcan'?t breathe\b",
         r"\b(?:need|send|call) (?:an |the )?ambulance\b",
-        r"\b(?:i am|i'?m|we are|we'?re) in (?:immediate |serious |real )?danger\b",
+        r"\b(?:i am|i'?m|we are|we're) in (?:immediate |serious |real )?danger\b",
         r"\b(?:it'?s|this is) an emergency\b",
     )
 )
@@ -55,11 +54,17 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
 NOW: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
-        rf"\b{_SUBJECT} ?{_IS} (?:\w+ )?{_ATTACK} {_VICTIM}\b",
-        rf"\b(?:i'?m|i am|she'?s|she is|he'?s|he is|we'?re|we are) being (?:attacked|beaten|stabbed|raped|"
+        rf"\b{_SUBJECT} ?{_IS} (?:still |now |just |literally |actually |really )?{_ATTACK} {_VICTIM}\b",
+        rf"\b(?:i'?m|i am|she'?s|she is|he'?s|he is|we're|we are) being (?:attacked|beaten|stabbed|raped|"
         rf"strangled|choked|kidnapped|abducted|followed|chased)\b",
-        rf"\b(?:has|have|got|with|waving|pointing|holding) (?:a |an |his |her )?{_WEAPON}s?\b",
+        rf"(?:\bhas|\bhave|'s got|(?<=\w)s got|'ve got|(?<=\w)ve got|\bis waving|\bis pointing|\bis holding|\bwaving|"
+        rf"\bpointing) (?:a |an |his |her )?{_WEAPON}s?\b",
         rf"\b(?:breaking|kicking|smashing|forcing) (?:in|down|(?:my|the|our) (?:front |back )?(?:door|window))\b",
+        r"\b(?:is|are|'s|'re|s|re) (?:breaking|trying to break|trying to get|climbing) in(?:to)? (?:my|our|the) "
+        r"(?:house|home|flat|window|back door|front door)\b",
+        r"\b(?:my|our|the|next door'?s?) (?:house|home|flat|kitchen|building)(?: next door)? (?:is|'s) on fire\b",
+        rf"\b(?:my|our) (?:little |young )?{_PERSON} (?:is|has gone|'s gone|went) missing\b",
+        rf"\b{_SUBJECT} ?{_IS} threatening to (?:kill|stab|shoot) (?:me|us|her|him)\b",
         r"\b(?:there'?s|there is) (?:someone|somebody|a man|an intruder|a burglar) (?:in|inside) (?:my|the|our) "
         r"(?:house|home|flat)\b",
         rf"\b(?:can'?t|cannot) find (?:my|our) (?:little |young )?{_PERSON}\b",

@@ -1,8 +1,8 @@
 """The two-stage fallback's first question: "Did you mean ...?" with the likeliest topics as buttons.
 
 Rasa's default (action_default_ask_affirmation) offers one raw intent name ("Did you mean
-'beacon_info'?"). This one offers up to three topics in plain words, and if an emergency is among
-them, gives the 999 message first rather than asking.
+'beacon_info'?"). This one offers up to three topics in plain words. Danger is never among them: the risk
+classifier (rasa_addons/risk_classifier.py) decides that at every turn, before any topic.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from rasa_sdk.types import DomainDict
 
 MAX_CHOICES = 3
 MIN_CONFIDENCE = 0.05  # below this an intent is noise, not a plausible reading
-EMERGENCY = "emergency"
 
 # Button titles, in the words a resident would use. Intents missing here get their name in words.
 TITLES: dict[str, str] = {
@@ -67,7 +66,7 @@ TITLES: dict[str, str] = {
     "other_force_area": "Police outside Hertfordshire",
 }
 # Not topics: offering "Did you mean 'no'?" helps nobody.
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "stop", "feedback", "thank", "goodbye"}
+NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "stop", "feedback", "thank", "goodbye", "emergency"}
 
 
 def title_for(intent: str) -> str:
@@ -101,10 +100,6 @@ class ActionDefaultAskAffirmation(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Send the question; the two-stage fallback loop handles the answer."""
         choices = candidates(tracker.latest_message or {})
-        if EMERGENCY in choices:
-            # Unsure, but it might be danger: say 999 now instead of asking a question first.
-            dispatcher.utter_message(response="utter_emergency")
-            choices.remove(EMERGENCY)
         buttons = [{"title": title_for(intent), "payload": f"/{intent}"} for intent in choices]
         buttons.append({"title": "Something else", "payload": "/out_of_scope"})
         text = "Sorry, I'm not sure I understood. Did you mean:" if choices else "Sorry, I'm not sure I understood."

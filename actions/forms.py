@@ -1,4 +1,10 @@
-"""What every form's validation shares: free-text and normalised slots from tables, and failed answers.
+"""What every form's validation shares: danger first, free-text and normalised slots from tables, failed answers.
+
+Danger first: the risk classifier (rasa_addons/risk_classifier.py) decides at every turn. Short answers (a name, a
+reference) refuse a danger message in their slot mappings, so the form's rules give the 999 message and the form
+asks again. A free-text answer (what happened, a description) is taken as typed, because stories of the past
+use alarming words; only danger the classifier is sure of (`risk.sure`) interrupts it: the 999 message, then the
+same question again. Danger it is less sure of keeps the answer and adds a one-line reminder to call 999.
 
 rasa-sdk validates a slot with the form's `validate_<slot>` method. A form built on FormValidation gets
 those methods from two tables as well: FREE_TEXT (kept as typed, "skip" skips) and NORMALISERS (a
@@ -16,12 +22,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.services.parsing.replies import is_explicit_skip
 
 SKIPPED = "skipped"  # the value of a question the resident chose to skip
+RISK = "risk"  # the risk classifier's decision in the parse data: {"level", "kind", "score", "sure", ...}
+DANGER_NOW = "danger_now"
 
 Normaliser = Callable[[str], Any]
 
@@ -55,6 +64,19 @@ class FormValidation(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str:
         """The action's name in the domain."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Danger first (see the module's docstring), then each answer's own validation."""
+        typed = tracker.slots_to_validate()
+        risk = (tracker.latest_message or {}).get(RISK) or {}
+        if typed and risk.get("level") == DANGER_NOW:
+            if risk.get("sure"):
+                dispatcher.utter_message(response="utter_emergency")
+                return [SlotSet(slot, None) for slot in typed]
+            dispatcher.utter_message(response="utter_danger_reminder")
+        return await super().get_validation_events(dispatcher, tracker, domain)
 
     def __getattr__(self, attribute: str) -> Any:
         # rasa-sdk looks validators up by name: the tables' slots get theirs here.

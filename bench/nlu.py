@@ -1,15 +1,17 @@
-"""NLU benchmark: k-fold cross-validated intent figures for the real pipeline, beside a simple baseline.
+"""NLU benchmark: k-fold cross-validated figures for the real pipeline, candidates and a simple baseline.
 
-Run from the repository root with the Rasa environment (it trains the real config.yml per fold):
+Run from the repository root with the Rasa environment (it trains each pipeline per fold):
     PYTHONPATH=. .venv-rasa/bin/python bench/nlu.py --out bench/results/nlu.md
-A quick look: --folds 2 --epochs-scale 0.25. Same folds (stratified, seeded) for both models.
+    ... --candidates bench/candidates/*.yml   # other pipelines on the same folds (e.g. DIET with the encoder)
+Same folds (stratified, seeded) for every model.
 
-Figures:
-- intent macro-F1: every intent counts the same, however many examples it has. For DIET the
-  FallbackClassifier's nlu_fallback is undone (its second-ranked intent is used), as `rasa test nlu`
-  does, so this measures the classifier; how often it falls back is reported separately.
-- out-of-scope recall: out_of_scope examples predicted out_of_scope.
-- emergency recall: emergency examples predicted emergency, the safety net (in config.yml) included.
+Figures (issue 18's targets):
+- intent macro-F1: every intent counts the same. A message that fell back ("Did you mean ...?") counts as its
+  top-ranked topic, as `rasa test nlu` does, so this measures the classifier; the fallbacks are counted apart;
+- out-of-scope recall: out_of_scope examples predicted out_of_scope (a fallback is not a recall);
+- in-scope answered: examples of every other intent answered without a "Did you mean ...?";
+- emergency recall: emergency examples predicted emergency (the risk classifier decides that);
+- training time per fold (the whole NLU pipeline, the encoder included), and the classifier's share.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ if TYPE_CHECKING:  # Rasa is imported only when the benchmark runs (it is slow t
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"macro_f1": 0.95, "oos_recall": 0.90, "emergency_recall": 1.00}
+TARGETS = {"macro_f1": 0.95, "oos_recall": 0.90, "in_scope_answered": 0.95, "emergency_recall": 1.00}
 OOS, EMERGENCY, FALLBACK = "out_of_scope", "emergency", "nlu_fallback"
 
 
@@ -38,10 +40,11 @@ OOS, EMERGENCY, FALLBACK = "out_of_scope", "emergency", "nlu_fallback"
 class Scores:
     """Predictions of one model over all folds, and the figures made from them."""
 
+    name: str
     truth: list[str] = field(default_factory=list)
     predicted: list[str] = field(default_factory=list)
     fell_back: list[bool] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: list[float] = field(default_factory=list)  # training time per fold
 
     def macro_f1(self) -> float:
         """Intent macro-F1 over the intents in the data."""
@@ -50,19 +53,19 @@ class Scores:
         return float(f1_score(self.truth, self.predicted, labels=sorted(set(self.truth)), average="macro"))
 
     def recall(self, intent: str) -> float:
-        """Share of `intent` examples predicted as `intent`."""
-        pairs = [(t, p) for t, p in zip(self.truth, self.predicted, strict=True) if t == intent]
-        return sum(t == p for t, p in pairs) / len(pairs) if pairs else float("nan")
+        """Share of `intent` examples predicted as `intent` (and not fallen back)."""
+        rows = [(p, f) for t, p, f in zip(self.truth, self.predicted, self.fell_back, strict=True) if t == intent]
+        return sum(p == intent and not f for p, f in rows) / len(rows) if rows else float("nan")
 
-    @property
-    def fallbacks(self) -> int:
-        """How many messages fell back (nlu_fallback)."""
-        return sum(self.fell_back)
+    def in_scope_answered(self) -> float:
+        """Share of in-scope examples answered without a "Did you mean ...?"."""
+        rows = [f for t, f in zip(self.truth, self.fell_back, strict=True) if t != OOS]
+        return 1.0 - sum(rows) / len(rows) if rows else float("nan")
 
-    def oos_not_answered(self) -> float:
-        """Share of out_of_scope examples given no topic: predicted out_of_scope, or fell back (asks)."""
-        pairs = [(p, f) for t, p, f in zip(self.truth, self.predicted, self.fell_back, strict=True) if t == OOS]
-        return sum(p == OOS or f for p, f in pairs) / len(pairs) if pairs else float("nan")
+    def figures(self) -> dict[str, float]:
+        """The figures TARGETS names."""
+        return {"macro_f1": self.macro_f1(), "oos_recall": self.recall(OOS),
+                "in_scope_answered": self.in_scope_answered(), "emergency_recall": self.recall(EMERGENCY)}  # fmt: skip
 
     def worst(self, n: int = 5) -> list[tuple[str, float]]:
         """The n intents with the lowest F1."""
@@ -74,7 +77,7 @@ class Scores:
 
 
 def load_nlu() -> TrainingData:
-    """data/nlu: the intent examples (entities kept for training), regexes and lookup tables."""
+    """data/nlu: the intent examples, regexes and lookup tables."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     return load_data(str(ROOT / "data" / "nlu"))
@@ -88,21 +91,8 @@ def folds(labels: Sequence[str], k: int, seed: int) -> list[tuple[list[int], lis
     return [(list(a), list(b)) for a, b in splitter.split([[0]] * len(labels), labels)]
 
 
-def scaled_config(epochs_scale: float, workdir: Path) -> Path:
-    """config.yml with DIET's epochs scaled (1.0 leaves it as it is)."""
-    import yaml
-
-    config = yaml.safe_load((ROOT / "config.yml").read_text())
-    for component in config.get("pipeline", []):
-        if component.get("name") == "DIETClassifier" and epochs_scale != 1.0:
-            component["epochs"] = max(1, round(component.get("epochs", 100) * epochs_scale))
-    path = workdir / "config.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
-
-
-def train_diet(train: list, nlu: TrainingData, config: Path, workdir: Path) -> Path:
-    """Train an NLU-only model on the fold's training examples (and all of nlu's regexes); return the model."""
+def train_pipeline(train: list, nlu: TrainingData, config: Path, workdir: Path) -> Path:
+    """Train an NLU-only model of `config` on the fold's examples (and all of nlu's regexes); return the model."""
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -116,8 +106,8 @@ def train_diet(train: list, nlu: TrainingData, config: Path, workdir: Path) -> P
     return Path(model)
 
 
-def predict_diet(model: Path, texts: Sequence[str]) -> tuple[list[str], list[bool]]:
-    """Predicted intents (fallback undone) and, for each message, whether it fell back."""
+def predict(model: Path, texts: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """Predicted intents (a fallback counts as its top topic) and, for each message, whether it fell back."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
@@ -137,7 +127,7 @@ def predict_diet(model: Path, texts: Sequence[str]) -> tuple[list[str], list[boo
 
 
 def baseline(train_texts: list[str], train_labels: list[str], test_texts: list[str]) -> list[str]:
-    """TF-IDF (words 1-2 and character 2-4 grams, like the pipeline's featurizers) + logistic regression."""
+    """TF-IDF (words 1-2 and character 2-4 grams) + logistic regression: the linear baseline issue 3 set."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
@@ -151,42 +141,56 @@ def baseline(train_texts: list[str], train_labels: list[str], test_texts: list[s
     return [str(p) for p in model.predict(test_texts)]
 
 
-def report(
-    diet: Scores, base: Scores, net_recall: float, net_false_alarms: tuple[int, int], args: argparse.Namespace
-) -> str:
+def report(pipelines: list[Scores], base: Scores, args: argparse.Namespace) -> str:
     """The results as a markdown table, with the targets."""
-    rows = [
-        ("intent macro-F1", "macro_f1", diet.macro_f1(), base.macro_f1()),
-        ("out-of-scope recall", "oos_recall", diet.recall(OOS), base.recall(OOS)),
-        ("emergency recall", "emergency_recall", diet.recall(EMERGENCY), base.recall(EMERGENCY)),
-    ]
+    ours = pipelines[0]
     lines = [
-        f"## NLU: {args.folds}-fold stratified cross-validation (seed {args.seed}, DIET epochs x{args.epochs_scale})",
+        f"## NLU: {args.folds}-fold stratified cross-validation (seed {args.seed})",
         "",
-        f"{len(diet.truth)} examples, {len(set(diet.truth))} intents, data/nlu/*.yml.",
+        f"{len(ours.truth)} examples, {len(set(ours.truth))} intents, data/nlu/*.yml. Command: "
+        f"`PYTHONPATH=. .venv-rasa/bin/python bench/nlu.py{' --candidates ...' if len(pipelines) > 1 else ''}`.",
         "",
-        "| figure | DIET pipeline (config.yml, with safety net) | TF-IDF + logistic regression | target | met |",
-        "| --- | --- | --- | --- | --- |",
+        "| figure | " + " | ".join(p.name for p in pipelines) + " | TF-IDF + logistic regression | target |",
+        "| --- |" + " --- |" * (len(pipelines) + 2),
     ]
-    for title, key, d, b in rows:
-        lines.append(
-            f"| {title} | {d:.3f} | {b:.3f} | >= {TARGETS[key]:.2f} | {'yes' if d >= TARGETS[key] else 'NO'} |"
-        )
-    ahead = diet.macro_f1() > base.macro_f1()
+    base_figures = {"macro_f1": base.macro_f1(), "oos_recall": base.recall(OOS), "in_scope_answered": 1.0,
+                    "emergency_recall": base.recall(EMERGENCY)}  # fmt: skip
+    for key, target in TARGETS.items():
+        cells = " | ".join(f"{p.figures()[key]:.3f}" for p in pipelines)
+        lines.append(f"| {key.replace('_', ' ')} | {cells} | {base_figures[key]:.3f} | >= {target:.2f} |")
+    per_fold = " | ".join(f"{max(p.seconds) / 60:.1f} min" for p in pipelines)
+    lines.append(f"| slowest fold's training | {per_fold} | {max(base.seconds):.0f} s | <= 8 min |")
+    met = {key: ours.figures()[key] >= target for key, target in TARGETS.items()}
+    ahead = ours.macro_f1() > base.macro_f1()
     lines += [
-        f"| DIET ahead of the baseline (macro-F1) | | | DIET > baseline | {'yes' if ahead else 'NO'} |",
         "",
-        f"- DIET fell back (nlu_fallback, two-stage fallback asks) on {diet.fallbacks} of {len(diet.truth)} "
-        f"messages; the figures above use its second-ranked intent for those, as `rasa test nlu` does.",
-        f"- Out-of-scope examples given no topic (predicted out_of_scope, or fell back and asked): "
-        f"{diet.oos_not_answered():.3f} for DIET. Not the target figure, which is the strict recall above.",
-        f"- Safety net alone: emergency recall {net_recall:.3f}; it fired on {net_false_alarms[0]} of "
-        f"{net_false_alarms[1]} non-emergency examples.",
-        f"- Lowest DIET F1: {', '.join(f'{i} {s:.2f}' for i, s in diet.worst())}.",
-        f"- Time: DIET {diet.seconds / 60:.1f} min (training and parsing), baseline {base.seconds:.1f} s.",
+        f"- {ours.name}: targets met: {', '.join(k for k, ok in met.items() if ok) or 'none'}; missed: "
+        f"{', '.join(k for k, ok in met.items() if not ok) or 'none'}; ahead of the baseline on macro-F1: "
+        f"{'yes' if ahead else 'NO'}.",
+        f"- Fallbacks (\"Did you mean ...?\"): {sum(ours.fell_back)} of {len(ours.truth)} messages "
+        f"({sum(ours.fell_back) / len(ours.truth):.1%}).",
+        f"- Lowest F1: {', '.join(f'{i} {s:.2f}' for i, s in ours.worst())}.",
         "",
     ]
     return "\n".join(lines)
+
+
+def run(config: Path, name: str, nlu: TrainingData, splits: list, examples: list) -> Scores:
+    """Train and test one pipeline on every fold."""
+    from rasa.shared.nlu.constants import INTENT, TEXT
+
+    scores = Scores(name)
+    for number, (train_idx, test_idx) in enumerate(splits, start=1):
+        with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
+            started = time.monotonic()
+            model = train_pipeline([examples[i] for i in train_idx], nlu, config, Path(tmp))
+            scores.seconds.append(time.monotonic() - started)
+            predicted, fell_back = predict(model, [examples[i].get(TEXT) for i in test_idx])
+        scores.truth += [examples[i].get(INTENT) for i in test_idx]
+        scores.predicted += predicted
+        scores.fell_back += fell_back
+        print(f"{name}: fold {number}/{len(splits)}, macro-F1 so far {scores.macro_f1():.3f}", flush=True)
+    return scores
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,46 +198,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "nlu.md")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--epochs-scale", type=float, default=1.0, help="scale DIET's epochs (quick runs)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--candidates", type=Path, nargs="*", default=[], help="other pipelines' config files")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     logging.basicConfig(level=logging.WARNING)
-    sys.path.insert(0, str(ROOT))  # so config.yml's rasa_addons component imports
+    sys.path.insert(0, str(ROOT))  # so config.yml's rasa_addons components import
     from rasa.shared.nlu.constants import INTENT, TEXT
-
-    from rasa_addons.safety_net import detect_danger
 
     nlu = load_nlu()
     examples = list(nlu.intent_examples)
-    texts = [m.get(TEXT) for m in examples]
-    labels = [m.get(INTENT) for m in examples]
-    diet, base = Scores(), Scores()
-    for number, (train_idx, test_idx) in enumerate(folds(labels, args.folds, args.seed), start=1):
-        test_texts = [texts[i] for i in test_idx]
-        test_labels = [labels[i] for i in test_idx]
-        with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
-            workdir = Path(tmp)
-            started = time.monotonic()
-            config = scaled_config(args.epochs_scale, workdir)
-            model = train_diet([examples[i] for i in train_idx], nlu, config, workdir)
-            predicted, fell_back = predict_diet(model, test_texts)
-            diet.seconds += time.monotonic() - started
-        diet.truth += test_labels
-        diet.predicted += predicted
-        diet.fell_back += fell_back
+    texts, labels = [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples]
+    splits = folds(labels, args.folds, args.seed)
+    pipelines = [run(ROOT / "config.yml", "config.yml", nlu, splits, examples)]
+    pipelines += [run(path, path.stem, nlu, splits, examples) for path in args.candidates]
+    base = Scores("baseline")
+    for train_idx, test_idx in splits:
         started = time.monotonic()
-        base.predicted += baseline([texts[i] for i in train_idx], [labels[i] for i in train_idx], test_texts)
-        base.seconds += time.monotonic() - started
-        base.truth += test_labels
-        print(f"fold {number}/{args.folds}: DIET macro-F1 so far {diet.macro_f1():.3f}", flush=True)
-
-    emergencies = [t for t, label in zip(texts, labels, strict=True) if label == EMERGENCY]
-    others = [t for t, label in zip(texts, labels, strict=True) if label != EMERGENCY]
-    net_recall = sum(detect_danger(t) is not None for t in emergencies) / len(emergencies)
-    false_alarms = (sum(detect_danger(t) is not None for t in others), len(others))
-    text = report(diet, base, net_recall, false_alarms, args)
+        base.predicted += baseline([texts[i] for i in train_idx], [labels[i] for i in train_idx],
+                                   [texts[i] for i in test_idx])  # fmt: skip
+        base.seconds.append(time.monotonic() - started)
+        base.truth += [labels[i] for i in test_idx]
+        base.fell_back += [False] * len(test_idx)
+    text = report(pipelines, base, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

@@ -99,6 +99,10 @@ def test_ordinary_words_and_surnames_do_not_fire(text):
     assert not outside(text)
 
 
-def test_only_other_force_area_and_out_of_scope_examples_name_a_place_outside_the_county():
-    fired = {intent for text, intent in TRAINING.items() if outside(text)}
-    assert fired == {"other_force_area", "out_of_scope"}
+def test_the_place_feature_mostly_marks_other_force_area_examples():
+    # A disclosure may name a place outside the county ("i was raped on holiday abroad"), so other topics fire it
+    # too; the feature only helps while most examples that fire it are other_force_area or out_of_scope.
+    fired = [intent for text, intent in TRAINING.items() if outside(text)]
+    elsewhere = sum(intent in {"other_force_area", "out_of_scope"} for intent in fired)
+    assert elsewhere / len(fired) >= 0.8
+    assert max(fired.count(intent) for intent in set(fired) - {"other_force_area", "out_of_scope"}) <= 10

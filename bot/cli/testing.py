@@ -28,9 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     nlu.set_defaults(handler=_test_nlu)
 
 
-# What the model must reach on the held-out examples. Emergencies are never missed (the safety net is part
-# of the pipeline); out-of-scope questions are not answered with a confident wrong topic.
-NLU_TARGETS = {"macro_f1": 0.90, "out_of_scope_recall": 0.90, "emergency_recall": 1.0}
+# Floors on the held-out examples (524 in tests/nlu), at what config.yml reaches, so a regression fails CI:
+# measured 0.955 macro-F1, 0.95 out-of-scope recall, 1.00 emergency recall (`python -m bot test-nlu`, seeds
+# fixed). Emergencies are never missed; out-of-scope questions are not answered with a confident wrong topic.
+NLU_TARGETS = {"macro_f1": 0.95, "out_of_scope_recall": 0.94, "emergency_recall": 1.0}
 
 
 def nlu_figures(report: dict) -> dict[str, float]:

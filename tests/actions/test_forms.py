@@ -84,3 +84,41 @@ def test_the_base_is_abstract_so_the_action_server_never_registers_it():
     executor.register_package("actions")
     assert "validate_complaint_form" in executor.actions
     assert not any(name is None for name in executor.actions)
+
+
+def tracker_with_risk(slot, text, risk):
+    parse = {"text": text, "intent": {"name": "emergency" if risk["level"] == "danger_now" else "x"}, "entities": [],
+             "risk": risk}
+    return Tracker(
+        "sender", {"requested_slot": slot, slot: text}, parse,
+        [{"event": "slot", "name": slot, "value": text}], False, None, {"name": "shout_form"}, "action_listen",
+    )
+
+
+async def validate_with_risk(slot, text, risk):
+    dispatcher = CollectingDispatcher()
+    events = await ValidateShoutForm().run(dispatcher, tracker_with_risk(slot, text, risk), DOMAIN)
+    said = [message["response"] for message in dispatcher.messages]
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}, said
+
+
+SURE = {"level": "danger_now", "kind": None, "score": 0.97, "sure": True, "net": None, "narrative": False}
+UNSURE = {"level": "danger_now", "kind": None, "score": 0.6, "sure": False, "net": None, "narrative": False}
+NONE = {"level": "none", "kind": None, "score": 0.01, "sure": False, "net": None, "narrative": True}
+
+
+async def test_danger_the_classifier_is_sure_of_interrupts_a_free_text_answer_with_999_first():
+    slots, said = await validate_with_risk("shout_story", "hes outside with a knife", SURE)
+    assert said == ["utter_emergency"]
+    assert slots["shout_story"] is None  # not taken as the answer: the form asks again after the 999 message
+
+
+async def test_possible_danger_keeps_the_answer_and_reminds_of_999():
+    slots, said = await validate_with_risk("shout_story", "they kicked me", UNSURE)
+    assert said == ["utter_danger_reminder"]
+    assert slots["shout_story"] == "they kicked"[:10]
+
+
+async def test_a_story_of_the_past_is_simply_the_answer():
+    slots, said = await validate_with_risk("shout_story", "was hit", NONE)
+    assert said == [] and slots["shout_story"] == "was hit"

@@ -180,5 +180,7 @@ def report(part: str, outcomes: list[Outcome], *, misses: bool) -> str:
     lines += ["", confusion(outcomes), ""]
     if misses:
         lines += ["Misses:", ""]
-        lines += [f"- {o.item.label}/{o.item.kind}: {o.item.text!r} -> {o.replies[:1]!r}" for o in outcomes if not o.passed]
+        lines += [
+            f"- {o.item.label}/{o.item.kind}: {o.item.text!r} -> {o.replies[:1]!r}" for o in outcomes if not o.passed
+        ]
     return "\n".join(lines) + "\n"

@@ -54,7 +54,11 @@ class FeedbackEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> FeedbackEntityExtractor:
         """Nothing to train or load."""
         return cls(config)

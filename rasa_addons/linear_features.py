@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
-
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -66,7 +65,8 @@ class FeatureBlocks:
         for featurizer in self.sparse:
             counts = self._counts(messages, featurizer)
             documents = counts.shape[0]
-            frequency = np.bincount(counts.indices, minlength=counts.shape[1]) if counts.nnz else np.zeros(counts.shape[1])
+            width = counts.shape[1]
+            frequency = np.bincount(counts.indices, minlength=width) if counts.nnz else np.zeros(width)
             self.idf.append(np.log((1.0 + documents) / (1.0 + frequency)) + 1.0)
         return self
 

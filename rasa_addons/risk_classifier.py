@@ -14,8 +14,8 @@ clearly looks back ("he was threatening me when we were together") needs a much 
 Danger now makes the intent `emergency` (the 999 message comes first, mid-form too). Otherwise only this
 component may not leave `emergency` standing, and a disclosure whose topic has no help for that harm gets the
 intent of the harm's own answer (the topic stays second in the ranking). The decision is added to the parse
-result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}. `sure` (the net, or a score above the
-narrative threshold) is what lets danger interrupt a free-text answer inside a form (actions/forms.py).
+result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}. `sure` (the net, or a
+score above the narrative threshold) is what lets danger interrupt a free-text answer inside a form (actions/forms.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -109,7 +108,11 @@ class RiskClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> RiskClassifier:
         """An untrained classifier (the net alone decides until it is trained)."""
         return cls(config, model_storage, resource)

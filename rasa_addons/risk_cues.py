@@ -33,7 +33,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("now", r"\b(?:right now|now|at the moment|atm|as we speak|currently|this minute|this second|"
                 r"at this moment|as i type|as i write|tonight|this very)\b"),
         ("progressive", rf"\b(?:is|are|am|i'?m|he'?s|she'?s|they'?re|we're|we are|it'?s|someone'?s|somebody'?s|"
-                        rf"there'?s) (?:\w+ )?(?:{_VIOLENT_ING}|being \w+)\b|\bgetting (?:\w+ed|hit|beaten|stabbed|shot)\b"),
+                        rf"there'?s) (?:\w+ )?(?:{_VIOLENT_ING}|being \w+)\b|"
+                        r"\bgetting (?:\w+ed|hit|beaten|stabbed|shot)\b"),
         ("still_there", r"\b(?:still|back|again) (?:here|there|outside|inside|in (?:the|my|our)|at (?:the|my|our)|"
                         r"around|nearby|\w+ing)\b|"
                         r"\b(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:here|outside|inside|downstairs|"

@@ -55,11 +55,11 @@ NOW: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         rf"\b{_SUBJECT} ?{_IS} (?:still |now |just |literally |actually |really )?{_ATTACK} {_VICTIM}\b",
-        rf"\b(?:i'?m|i am|she'?s|she is|he'?s|he is|we're|we are) being (?:attacked|beaten|stabbed|raped|"
-        rf"strangled|choked|kidnapped|abducted|followed|chased)\b",
+        r"\b(?:i'?m|i am|she'?s|she is|he'?s|he is|we're|we are) being (?:attacked|beaten|stabbed|raped|"
+        r"strangled|choked|kidnapped|abducted|followed|chased)\b",
         rf"(?:\bhas|\bhave|'s got|(?<=\w)s got|'ve got|(?<=\w)ve got|\bis waving|\bis pointing|\bis holding|\bwaving|"
         rf"\bpointing) (?:a |an |his |her )?{_WEAPON}s?\b",
-        rf"\b(?:breaking|kicking|smashing|forcing) (?:in|down|(?:my|the|our) (?:front |back )?(?:door|window))\b",
+        r"\b(?:breaking|kicking|smashing|forcing) (?:in|down|(?:my|the|our) (?:front |back )?(?:door|window))\b",
         r"\b(?:is|are|'s|'re|s|re) (?:breaking|trying to break|trying to get|climbing) in(?:to)? (?:my|our|the) "
         r"(?:house|home|flat|window|back door|front door)\b",
         r"\b(?:my|our|the|next door'?s?) (?:house|home|flat|kitchen|building)(?: next door)? (?:is|'s) on fire\b",

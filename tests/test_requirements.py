@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 from bot.settings import PROJECT_ROOT
 
 REQUIREMENTS = PROJECT_ROOT / "requirements"
-LOCKS = ("app", "test", "rasa", "tools", "pip-tools")
+LOCKS = ("app", "test", "rasa", "tools", "pip-tools", "bench")
 TEST_TOOLS = {"pytest", "pytest-asyncio", "ruff", "playwright", "hypothesis", "iniconfig"}
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)(?:\s*;[^\\]*)?\s*\\?$")
 HASH = re.compile(r"^\s+--hash=sha256:[0-9a-f]{64}\s*\\?$")

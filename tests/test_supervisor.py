@@ -64,7 +64,8 @@ def _stop(task):
 
 
 async def test_a_dead_service_is_restarted_and_the_others_keep_running(tmp_path, capsys):
-    steady, flaky = _service("steady"), _service("flaky", life=1, once=tmp_path / "died")
+    # Dies 3 s after it starts: after the readiness probe (polled every second) has seen it, so once running.
+    steady, flaky = _service("steady"), _service("flaky", life=3, once=tmp_path / "died")
     sup = supervisor.Supervisor(_settings(tmp_path), [[steady, flaky]], "Everything is running")
     task = await _started(capsys, sup)
     first, steady_pid = sup.procs["flaky"].pid, sup.procs["steady"].pid
@@ -78,7 +79,7 @@ async def test_a_dead_service_is_restarted_and_the_others_keep_running(tmp_path,
 
 
 async def test_a_clean_exit_is_a_death_to_recover_from(tmp_path, capsys):
-    clean = _service("actions", life=1, once=tmp_path / "exited", env={"EXIT_CODE": "0"})
+    clean = _service("actions", life=3, once=tmp_path / "exited", env={"EXIT_CODE": "0"})
     sup = supervisor.Supervisor(_settings(tmp_path), [[clean]], "Everything is running")
     task = await _started(capsys, sup)
     first = sup.procs["actions"].pid

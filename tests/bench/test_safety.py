@@ -31,7 +31,8 @@ def test_a_benign_message_fails_only_when_blocked():
 def test_a_form_narrative_must_be_followed_by_the_next_question():
     assert safety.grade(item("form_narrative", "complaint_narrative"), [{"text": "When?"}], "When?").passed
     assert not safety.grade(item("form_narrative", "complaint_narrative"), [{"text": "What?"}], "When?").passed
-    assert not safety.grade(item("form_narrative", "complaint_narrative"), [EMERGENCY, {"text": "When?"}], "When?").passed
+    narrative = item("form_narrative", "complaint_narrative")
+    assert not safety.grade(narrative, [EMERGENCY, {"text": "When?"}], "When?").passed
 
 
 def test_figures_and_failures():

@@ -55,7 +55,10 @@ def complaint_at_narrative(stack):
 
 @pytest.mark.parametrize(
     "story",
-    ["The officer was hitting me with his baton even though I was already on the ground", "two officers were kicking me"],
+    [
+        "The officer was hitting me with his baton even though I was already on the ground",
+        "two officers were kicking me",
+    ],
 )
 def test_a_story_of_force_typed_into_the_complaint_form_is_taken_as_the_answer(stack, texts, story):
     sender, asked = complaint_at_narrative(stack)

@@ -9,6 +9,7 @@ import pytest
 
 from bench import safety
 
+
 @pytest.fixture(scope="module")
 def outcomes(stack):
     return safety.run(stack.chat, safety.load("test"))

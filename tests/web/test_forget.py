@@ -161,7 +161,7 @@ async def _forgotten_in_flight(client, engine, monkeypatch, outcome):
     await _make_events(engine, OTHER)
     started, release = asyncio.Event(), asyncio.Event()
 
-    async def slow_relay(app, sender, message):
+    async def slow_relay(app, sender, message, **_metadata):
         started.set()
         await release.wait()
         async with engine.begin() as conn:  # a tracker store that does not check the forgotten table

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from bot.db.engine import unit_of_work
 from bot.services import clock
-from bot.services.staff import accounts
+from bot.services.staff import accounts, passwords
 from bot.services.staff import sessions as staff_sessions
 from bot.web.app import create_app
 from tests.web.staff.conftest import csrf_from
@@ -72,7 +72,7 @@ CHAT_BODIES = st.one_of(
 
 @pytest.fixture
 async def fuzz_client(app_settings, monkeypatch):
-    monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     loose = replace(app_settings, chat_rate_per_minute=100_000, chat_rate_per_address=100_000,
                     chat_rate_global=100_000, secure_cookies=False)
     async with TestClient(TestServer(create_app(loose))) as client:

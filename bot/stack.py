@@ -104,7 +104,10 @@ def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None, databas
         "BOT_WEB_PORT": str(free_port()),
         "BOT_RASA_PORT": str(free_port()),
         "BOT_ACTIONS_PORT": str(free_port()),
-        "BOT_CHAT_RATE_PER_MINUTE": "100000",  # the probes send many messages from one address
+        # The probes send many messages from one address, one after another: the limits have their own tests.
+        "BOT_CHAT_RATE_PER_MINUTE": "100000",
+        "BOT_CHAT_RATE_PER_ADDRESS": "100000",
+        "BOT_CHAT_RATE_GLOBAL": "100000",
         # A hung service is found within 3 probes of 3 s, 2 s apart (the fault tests wait for it).
         "BOT_HEALTH_INTERVAL": "2",
         "BOT_HEALTH_TIMEOUT": "3",

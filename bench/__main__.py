@@ -29,6 +29,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=20, help="concurrent conversations (default 20)")
     parser.add_argument("--skip-stock", action="store_true", help="measure only ours")
     parser.add_argument("--skip-nlu", action="store_true", help="do not run bench/nlu.py")
+    parser.add_argument("--skip-safety", action="store_true", help="do not run the safety set (bench/safety.py)")
     parser.add_argument("--model", type=Path, help="use this model of ours instead of training one")
     parser.add_argument("--locust-seconds", type=int, default=60, help="length of each locust run (default 60)")
     parser.add_argument("--skip-extras", action="store_true",
@@ -41,6 +42,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.model is not None and not args.model.is_file():
         parser.error(f"no model at {args.model}")
     return args
+
+
+def run_safety(work: Path, logs: Path) -> str:
+    """Run the safety set through a stack of the trained model (bench/safety.py) and return its markdown."""
+    out = work / "safety.md"
+    print("safety: running the safety set through the stack…", flush=True)
+    with (logs / "safety.log").open("wb") as log:
+        done = subprocess.run([sys.executable, "-m", "bench.safety", "--out", str(out)], cwd=PROJECT_ROOT,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True, check=False)  # fmt: skip
+    if not out.is_file():
+        return f"## Safety set\n\nbench/safety.py failed (exit {done.returncode}); see {logs / 'safety.log'}.\n"
+    return out.read_text()
 
 
 def run_nlu(work: Path, logs: Path) -> str:
@@ -130,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         mine, base, ok = measure(args, work, logs)
         nlu = "" if args.skip_nlu or not NLU_SCRIPT.is_file() else run_nlu(work, logs)
+        safety = "" if args.skip_safety else run_safety(work, logs)
     info = report.RunInfo(report.bench_command(argv), args.messages, args.concurrency, started_at,
                           time.monotonic() - started, load_at_start)  # fmt: skip
     text = report.render(mine, base, info, PROJECT_ROOT, Settings.from_env().rasa_bin.parent / "python")
-    if nlu:
-        text += "\n" + nlu.strip() + "\n"
+    for section in (nlu, safety):
+        if section:
+            text += "\n" + section.strip() + "\n"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(text)

@@ -11,6 +11,9 @@ parts with the confusion table. No rule or example is ever tuned on the test par
 
 from __future__ import annotations
 
+import argparse
+import sys
+import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -184,3 +187,33 @@ def report(part: str, outcomes: list[Outcome], *, misses: bool) -> str:
             f"- {o.item.label}/{o.item.kind}: {o.item.text!r} -> {o.replies[:1]!r}" for o in outcomes if not o.passed
         ]
     return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.safety`: both parts through a stack of the trained model; exit 1 when the test part misses."""
+    from bot.stack import start_stack  # the stack only for the command, not for the tests that import this module
+
+    parser = argparse.ArgumentParser(prog="python -m bench.safety", description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", choices=("dev", "test"), default=["dev", "test"])
+    parser.add_argument("--out", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    sections, missed = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-safety-") as tmp:
+        stack = start_stack(Path(tmp))
+        try:
+            for part in args.parts:
+                outcomes = run(stack.chat, load(part))
+                # Misses are listed for the development part only: the test part stays unseen.
+                sections.append(report(part, outcomes, misses=part == "dev"))
+                missed += failures(outcomes) if part == "test" else []
+        finally:
+            stack.stop()
+    text = "## Safety set (tests/safety/)\n\n" + "\n".join(sections)
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

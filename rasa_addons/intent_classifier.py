@@ -8,7 +8,6 @@ are plain arrays (NumPy .npz and JSON), never a pickle.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -22,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_addons.linear_features import FeatureBlocks, softmax
+from rasa_addons.linear_features import FeatureBlocks, load_weights, save_weights, softmax
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +97,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """Write the weights and the intent names to the model storage."""
         if self._coef is None or self._intercept is None:
             return
-        with self._storage.write_to(self._resource) as directory:
-            arrays = {"coef": self._coef, "intercept": self._intercept, **self._blocks.to_arrays("blocks_")}
-            np.savez(directory / "model.npz", **arrays)
-            (directory / "classes.json").write_text(json.dumps(self._classes))
+        arrays = {"coef": self._coef, "intercept": self._intercept, **self._blocks.to_arrays("blocks_")}
+        save_weights(self._storage, self._resource, arrays, self._classes)
 
     @classmethod
     def load(
@@ -114,14 +111,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     ) -> LinearIntentClassifier:
         """Read the weights back; an untrained classifier if there are none."""
         merged = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / "model.npz", allow_pickle=False) as stored:
-                    arrays = {name: stored[name] for name in stored.files}
-                classes = json.loads((directory / "classes.json").read_text())
-        except (ValueError, FileNotFoundError):
+        stored = load_weights(model_storage, resource)
+        if stored is None:
             logger.warning("LinearIntentClassifier: no trained weights found; it will predict nothing")
             return cls(merged, model_storage, resource)
+        arrays, classes = stored
         blocks = FeatureBlocks(merged["sparse_featurizers"], merged["dense_featurizers"], merged["dense_weight"])
         blocks.load_arrays(arrays, "blocks_")
         return cls(merged, model_storage, resource, blocks, classes, arrays["coef"], arrays["intercept"])

@@ -8,11 +8,14 @@ needs is plain arrays, persisted without pickle. NumPy and SciPy only, as in the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -107,3 +110,22 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)
+
+
+def save_weights(storage: ModelStorage, resource: Resource, arrays: dict[str, np.ndarray], labels: list[str]) -> None:
+    """Write a linear model's arrays (weights and feature blocks) and its label names to the model storage."""
+    with storage.write_to(resource) as directory:
+        np.savez(directory / "weights.npz", **arrays)
+        (directory / "labels.json").write_text(json.dumps(labels))
+
+
+def load_weights(storage: ModelStorage, resource: Resource) -> tuple[dict[str, np.ndarray], list[str]] | None:
+    """What save_weights wrote, or None when the model storage holds nothing for this resource."""
+    try:
+        with storage.read_from(resource) as directory:
+            with np.load(directory / "weights.npz", allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            labels = json.loads((directory / "labels.json").read_text())
+    except (ValueError, FileNotFoundError):
+        return None
+    return arrays, [str(label) for label in labels]

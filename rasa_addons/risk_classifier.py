@@ -20,7 +20,6 @@ score above the narrative threshold) is what lets danger interrupt a free-text a
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -35,7 +34,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_addons.linear_features import FeatureBlocks, softmax
+from rasa_addons.linear_features import FeatureBlocks, load_weights, save_weights, softmax
 from rasa_addons.risk_cues import cue_vector, looks_back
 from rasa_addons.safety_net import detect_danger
 
@@ -150,9 +149,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
         """Write the weights to the model storage."""
         if self._weights is None:
             return
-        with self._storage.write_to(self._resource) as directory:
-            np.savez(directory / "risk.npz", **self._weights, **self._blocks.to_arrays("blocks_"))
-            (directory / "kinds.json").write_text(json.dumps(self._kinds))
+        save_weights(self._storage, self._resource, {**self._weights, **self._blocks.to_arrays("blocks_")}, self._kinds)
 
     @classmethod
     def load(
@@ -165,14 +162,11 @@ class RiskClassifier(GraphComponent, IntentClassifier):
     ) -> RiskClassifier:
         """Read the weights back; without them only the net decides."""
         merged = {**cls.get_default_config(), **config}
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / "risk.npz", allow_pickle=False) as stored:
-                    arrays = {name: stored[name] for name in stored.files}
-                kinds = json.loads((directory / "kinds.json").read_text())
-        except (ValueError, FileNotFoundError):
+        stored = load_weights(model_storage, resource)
+        if stored is None:
             logger.warning("RiskClassifier: no trained weights; only the deterministic net decides")
             return cls(merged, model_storage, resource)
+        arrays, kinds = stored
         blocks = FeatureBlocks(merged["sparse_featurizers"], merged["dense_featurizers"], merged["dense_weight"])
         blocks.load_arrays(arrays, "blocks_")
         weights = {name: arrays[name] for name in ("coef", "intercept", "kind_coef", "kind_intercept")}
@@ -185,6 +179,8 @@ class RiskClassifier(GraphComponent, IntentClassifier):
         features = self._features(messages)
         logits = np.asarray(features @ self._weights["coef"]).ravel() + self._weights["intercept"][0]
         kind_scores = np.asarray(features @ self._weights["kind_coef"].T) + self._weights["kind_intercept"]
+        if kind_scores.shape[1] == 1:  # two kinds: scikit-learn keeps one row of weights, for the second
+            kind_scores = np.hstack([-kind_scores, kind_scores])
         return 1.0 / (1.0 + np.exp(-logits)), softmax(kind_scores)
 
     @property

@@ -13,6 +13,7 @@ from bot import training
 from bot.scale import nginx, postgres, shape
 from bot.settings import Settings
 from bot.supervision import Supervisor
+from bot.supervisor import with_rasa_token
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,6 +46,8 @@ def _scale_demo(args: argparse.Namespace, settings: Settings) -> int:
     if args.fresh:
         postgres.wipe(root / "postgres")
     root.mkdir(parents=True, exist_ok=True)
+    # One token for every Rasa replica's HTTP API and every web app (the apology reads the tracker through it).
+    settings = with_rasa_token(settings)
     layout = shape.Shape(root, shape.Ports.choose(settings.scale_port, args.replicas), model.resolve())
     layout.write()
     supervisor = Supervisor(replace(settings, var_dir=root), shape.stages(settings, layout), shape.banner(layout))

@@ -1,0 +1,65 @@
+"""The intent and risk classifiers (rasa_addons/intent_classifier.py, risk_classifier.py), trained, persisted and
+loaded back in the Rasa environment by tests/rasa_addons/classifier_probe.py; the assertions are here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Settings
+from bot.training import rasa_env
+
+PROBE = Path(__file__).with_name("classifier_probe.py")
+
+
+@pytest.fixture(scope="module")
+def probe() -> dict[str, Any]:
+    """What the probe printed (one run for the module: training takes a few seconds)."""
+    settings = Settings.from_env()
+    python = settings.rasa_bin.parent / "python"
+    done = subprocess.run(
+        [str(python), str(PROBE)], cwd=PROJECT_ROOT, env={**rasa_env(settings), "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_intent_classifier_fits_its_training_examples(probe):
+    assert all(probe["training_fit"])
+
+
+def test_a_loaded_model_predicts_what_the_trained_one_did(probe):
+    for trained, loaded in zip(probe["trained"], probe["loaded"], strict=True):
+        assert loaded["intent"] == trained["intent"]
+        assert loaded["topic_confidence"] == pytest.approx(trained["topic_confidence"], abs=1e-9)
+        assert loaded["risk"] == trained["risk"]
+
+
+def test_danger_now_gets_the_danger_intent_and_a_sure_decision(probe):
+    danger = probe["loaded"][0]
+    assert danger["intent"] == "emergency"
+    assert danger["risk"]["level"] == "danger_now" and danger["risk"]["sure"]
+
+
+def test_a_past_disclosure_gets_its_kind_of_harm_and_no_danger(probe):
+    disclosure = probe["loaded"][1]
+    assert disclosure["risk"]["level"] == "disclosure" and disclosure["risk"]["kind"] == "domestic_abuse"
+    assert disclosure["risk"]["narrative"] and not disclosure["risk"]["sure"]
+    assert disclosure["intent"] == "domestic_abuse"
+    assert "emergency" not in disclosure["ranking"]  # danger is not offered when it was decided against
+
+
+def test_ordinary_questions_keep_their_topic_and_no_risk(probe):
+    for row in probe["loaded"][2:]:
+        assert row["risk"]["level"] == "none"
+        assert row["intent"] == row["topic"]
+        assert "emergency" not in row["ranking"]
+
+
+def test_an_untrained_intent_classifier_predicts_nothing(probe):
+    assert probe["untrained_intent"] is None  # the message keeps no intent: the fallback takes over

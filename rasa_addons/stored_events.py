@@ -110,9 +110,18 @@ class State:
         return []
 
 
+# The risk classifier's decision (rasa_addons/risk_classifier.py): a disclosure whose topic is another one
+# ("i was robbed and beaten up", answered by support_robbery) is withheld as well.
+WITHHELD_RISK_LEVELS = {"danger_now": "[emergency]", "disclosure": "[disclosure]"}
+
+
 def _withheld(event: dict[str, Any]) -> str | None:
-    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-    return WITHHELD_INTENTS.get(intent) if isinstance(intent, str) else None
+    parse_data = event.get("parse_data") or {}
+    intent = (parse_data.get("intent") or {}).get("name")
+    if isinstance(intent, str) and intent in WITHHELD_INTENTS:
+        return WITHHELD_INTENTS[intent]
+    level = (parse_data.get("risk") or {}).get("level") if isinstance(parse_data.get("risk"), dict) else None
+    return WITHHELD_RISK_LEVELS.get(level) if isinstance(level, str) else None
 
 
 STRUCTURE_KEYS = ("intent", "intent_ranking", "response_selector", "message_id")  # names and scores, not text

@@ -77,6 +77,22 @@ def test_disclosures_and_emergencies_keep_only_their_topic(intent):
     assert stored["parse_data"]["intent"]["name"] == intent
 
 
+@pytest.mark.parametrize(("level", "placeholder"), [("disclosure", "[disclosure]"), ("danger_now", "[emergency]")])
+def test_a_disclosure_or_danger_the_risk_classifier_saw_under_another_topic_is_withheld(level, placeholder):
+    event = user("i was robbed and beaten up by Zebedee outside the shop", intent="support_robbery")
+    event["parse_data"]["risk"] = {"level": level, "kind": "assault", "net": None, "score": 0.2}
+    stored = redact_event(event, State())
+    assert stored["text"] == placeholder
+    assert "Zebedee" not in str(stored)
+    assert stored["parse_data"]["intent"]["name"] == "support_robbery"
+
+
+def test_a_message_with_no_risk_is_only_redacted():
+    event = user("i was robbed by Zebedee, my email is jo@example.org", intent="support_robbery")
+    event["parse_data"]["risk"] = {"level": "none", "kind": None}
+    assert redact_event(event, State())["text"] == "i was robbed by Zebedee, my email is [email]"
+
+
 def test_the_assistant_repeating_form_values_is_redacted_but_public_numbers_stay():
     state = asking("complaint_form", "complaint_confirm")
     state.observe(2, slot("complaint_name", "Zebedee Quux"))

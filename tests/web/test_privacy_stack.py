@@ -97,7 +97,8 @@ def drive_every_flow(stack: Stack, marks: Marks) -> dict[str, str]:
     _chat(stack, ["I've lost my phone", "/search_lost_item", "a purple trombone", "no", f"{marks.dropped} park",
                   "yesterday", "/deny"])  # fmt: skip
     replies = _chat(stack, [f"my partner {marks.partner.capitalize()} keeps hitting me"])
-    assert replies[0].startswith("If you or someone else is in danger right now, call 999")
+    # A disclosure (issue 15): the domestic abuse help, led by one 999 line; stored as "[disclosure]".
+    assert replies[0].startswith("If you're in danger now, call 999.") and "08088 088088" in replies[0]
     sender = str(uuid.uuid4())  # the quick exit: something no rule recognises, then "Leave this site"
     stack.chat(sender, f"I saw {marks.exit.capitalize()} do it and I want to report it")
     assert stack.request("POST", f"/api/chat/{sender}/forget")[0] == 204

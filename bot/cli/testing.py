@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot import supervisor, training
+from bot.probes import wait_for_url
 from bot.settings import Settings
 
 
@@ -83,7 +84,7 @@ def _test(args: argparse.Namespace, settings: Settings) -> int:
     server = subprocess.Popen(actions.command, cwd=settings.project_root, env=env)
     try:
         if not asyncio.run(
-            supervisor.wait_for_url(actions.health_url, settings.startup_timeout_seconds, lambda: server.poll() is None)
+            wait_for_url(actions.health_url, settings.startup_timeout_seconds, lambda: server.poll() is None)
         ):
             print("error: the action server did not start", file=sys.stderr)
             return 1

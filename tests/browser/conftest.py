@@ -84,7 +84,10 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EdgeServers]:
 
 @pytest.fixture
 def site_page(browser: Browser, edge: EdgeServers) -> Iterator[Page]:
-    """A page of the Commissioner's site with the widget, its requests to /api/chat recorded in `page.chats`."""
+    """A page of the Commissioner's site with the widget.
+
+    Its requests to /api/chat are recorded in `page.chats`, those answered in `page.answered`.
+    """
     context = browser.new_context(viewport=DESKTOP)
     context.route("**/*", _offline_world)
     page = context.new_page()
@@ -92,6 +95,10 @@ def site_page(browser: Browser, edge: EdgeServers) -> Iterator[Page]:
     chats: list[str] = []
     page.on("request", lambda r: chats.append(r.url) if r.method == "POST" and r.url.endswith("/api/chat") else None)
     page.chats = chats  # type: ignore[attr-defined]
+    answered: list[str] = []  # those whose answer has arrived (the widget acts on it a moment later)
+    page.on("requestfinished", lambda r: answered.append(r.url) if r.method == "POST" and r.url.endswith("/api/chat")
+            else None)  # fmt: skip
+    page.answered = answered  # type: ignore[attr-defined]
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text
             else None)

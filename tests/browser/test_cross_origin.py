@@ -51,6 +51,9 @@ def test_a_429_waits_as_told_then_gives_up_with_the_message_kept(site_page, edge
     for attempt in range(3):  # three more tries, each after the Retry-After
         site_page.clock.run_for(MINUTE_MS + 1000)
         _until(site_page, lambda n=5 + attempt: len(site_page.chats) == n)
+        # The 429 must be in before the clock moves again, or the widget's 15 s wait for an answer runs out first.
+        _until(site_page, lambda n=5 + attempt: len(site_page.answered) == n)
+        site_page.wait_for_timeout(300)  # real time, for the widget to read it (the page's clock stands still)
     expect(widget.bot_messages().last).to_contain_text("sending messages very quickly")
     expect(widget.user_messages().last).to_contain_text("Not sent")
     expect(widget.input).to_have_value("four")

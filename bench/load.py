@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bench.scenarios import resident_headers
+
 # What residents typically send first; the same list, in the same order, goes to both bots.
 MESSAGES: tuple[str, ...] = (
     "Hello",
@@ -98,7 +100,7 @@ async def run_load(url: str, conversations: int, messages: int) -> LoadResult:
             body = {"sender": sender, "message": MESSAGES[index % len(MESSAGES)]}
             start = time.perf_counter()
             try:
-                async with session.post(url, json=body) as response:
+                async with session.post(url, json=body, headers=resident_headers(sender)) as response:
                     await response.read()
                     ok = response.status == 200
             except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -135,7 +137,7 @@ async def run_long(url: str, conversations: int, turns: int) -> dict[int, list[f
                 body = {"sender": sender, "message": MESSAGES[(turn - 1) % len(MESSAGES)]}
                 start = time.perf_counter()
                 try:
-                    async with session.post(url, json=body) as response:
+                    async with session.post(url, json=body, headers=resident_headers(sender)) as response:
                         await response.read()
                         ok = response.status == 200
                 except (aiohttp.ClientError, asyncio.TimeoutError):

@@ -48,7 +48,7 @@ class Resident(FastHttpUser):
                     return
                 text = turn.press  # the stock bot shows no buttons: type the title
             with self.client.post(PATH, json={"sender": sender, "message": text}, name=kind,
-                                  catch_response=True) as response:
+                                  headers=scenarios.resident_headers(sender), catch_response=True) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
                     return

@@ -66,7 +66,9 @@ def run(
 ) -> None:  # fmt: skip
     """Start the stack on a fresh database and free ports, measure it, and stop every process it started."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    env = {"BOT_MODELS_DIR": str(models_dir), "BOT_CHAT_RATE_PER_MINUTE": BENCH_RATE_PER_MINUTE}
+    # The load comes from loopback with each resident's address in X-Forwarded-For (bench/scenarios.py).
+    env = {"BOT_MODELS_DIR": str(models_dir), "BOT_CHAT_RATE_PER_MINUTE": BENCH_RATE_PER_MINUTE,
+           "BOT_TRUSTED_PROXIES": "127.0.0.1"}  # fmt: skip
     print("  ours: starting `python -m bot run`…", flush=True)
     try:
         stack = start_stack(work_dir, env)  # db upgrade + demo-data, then run; returns on "Everything is running"

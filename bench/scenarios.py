@@ -8,6 +8,7 @@ few words the reply must contain: a reply without them means the conversation lo
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,3 +113,10 @@ def coherent(turn: Turn, replies: Sequence[dict[str, Any]]) -> bool:
 def apology_with_phone(replies: Sequence[dict[str, Any]]) -> bool:
     """Whether a failed turn still told the resident a number to call."""
     return bool(PHONE.search(texts(replies)))
+
+
+def resident_headers(sender: str) -> dict[str, str]:
+    """Each simulated resident at an address of their own (198.18.0.0/15, the benchmarking range), as a proxy
+    says: the web app's per-address limits then see many residents, as in life, not one loopback client."""
+    number = uuid.UUID(sender).int
+    return {"X-Forwarded-For": f"198.{18 + (number >> 16) % 2}.{(number >> 8) % 256}.{number % 256}"}

@@ -48,7 +48,8 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str,
     """POST one message to /api/chat (or Rasa's webhook) and read the answer as the widget would."""
     started = time.perf_counter()
     try:
-        async with session.post(url, json={"sender": sender, "message": text},
+        headers = scenarios.resident_headers(sender)
+        async with session.post(url, json={"sender": sender, "message": text}, headers=headers,
                                 timeout=aiohttp.ClientTimeout(total=timeout)) as response:  # fmt: skip
             body = await response.json(content_type=None)
             status = response.status

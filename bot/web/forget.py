@@ -6,16 +6,21 @@ can only POST, hence the POST twin of the DELETE. It takes no body, whatever the
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import checkpoint
 from bot.services import forgetting
+from bot.web.apology import APOLOGIES, GENERAL
 from bot.web.errors import ApiError
 from bot.web.keys import ENGINE, FORGOTTEN, REPLAYS
 from bot.web.limits import check_forget
+
+log = logging.getLogger(__name__)
 
 routes = web.RouteTableDef()
 
@@ -36,13 +41,25 @@ class ForgottenTable:
 
     async def add(self, sender: str) -> None:
         """Record the sender as forgotten and delete its conversation, in one transaction under its lock."""
-        async with self.sessions() as session, session.begin():
-            await forgetting.forget(session, sender)
+        try:
+            async with self.sessions() as session, session.begin():
+                await forgetting.forget(session, sender)
+        except (SQLAlchemyError, OSError) as exc:
+            raise _unavailable(exc) from exc
 
     async def contains(self, sender: str) -> bool:
         """Whether the sender was ever forgotten (by any web process, before or after a restart)."""
-        async with self.sessions() as session:
-            return await forgetting.is_forgotten(session, sender)
+        try:
+            async with self.sessions() as session:
+                return await forgetting.is_forgotten(session, sender)
+        except (SQLAlchemyError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+
+def _unavailable(exc: Exception) -> ApiError:
+    """The database is down (a restart): the apology with the general numbers and 999, not a bare 500."""
+    log.warning("the forgotten conversations could not be read or written (%s)", type(exc).__name__)
+    return ApiError(503, "database_unavailable", APOLOGIES[GENERAL])
 
 
 async def forget_conversation(app: web.Application, sender: str) -> None:

@@ -197,3 +197,24 @@ async def test_forgotten_by_another_web_process_is_seen_here(client, sessions, f
     response = await client.post("/api/chat", json={"sender": SENDER, "message": "hello"})
     assert response.status == 410
     assert fake.received == []
+
+
+async def test_with_the_database_down_the_forgotten_check_gives_the_apology_not_a_500():
+    from sqlalchemy.exc import OperationalError
+
+    from bot.web.errors import ApiError
+    from bot.web.forget import ForgottenTable
+
+    class Down:
+        async def __aenter__(self):
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database is restarting"))
+
+        async def __aexit__(self, *exc):
+            return False
+
+    table = ForgottenTable(lambda: Down())
+    for call in (table.contains(SENDER), table.add(SENDER)):
+        with pytest.raises(ApiError) as raised:
+            await call
+        assert raised.value.status == 503
+        assert "101" in raised.value.message and "999" in raised.value.message

@@ -87,6 +87,19 @@ def _check_loopback(url: str) -> None:
         raise ValueError(f"the bench only talks to loopback addresses, not {host}")
 
 
+async def _timed_post(session: aiohttp.ClientSession, url: str, sender: str, message: str) -> float | None:
+    """One message as the resident at their own address: seconds to a 200, or None for any other outcome."""
+    start = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender": sender, "message": message},
+                                headers=resident_headers(sender)) as response:  # fmt: skip
+            await response.read()
+            ok = response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return None
+    return time.perf_counter() - start if ok else None
+
+
 async def run_load(url: str, conversations: int, messages: int) -> LoadResult:
     """Send `messages` in total over `conversations` concurrent conversations, each message after the last reply."""
     _check_loopback(url)
@@ -97,18 +110,11 @@ async def run_load(url: str, conversations: int, messages: int) -> LoadResult:
         nonlocal errors
         sender = str(uuid.uuid4())
         for index in range(count):
-            body = {"sender": sender, "message": MESSAGES[index % len(MESSAGES)]}
-            start = time.perf_counter()
-            try:
-                async with session.post(url, json=body, headers=resident_headers(sender)) as response:
-                    await response.read()
-                    ok = response.status == 200
-            except (aiohttp.ClientError, asyncio.TimeoutError):
-                ok = False
-            if ok:
-                latencies.append(time.perf_counter() - start)
-            else:
+            seconds = await _timed_post(session, url, sender, MESSAGES[index % len(MESSAGES)])
+            if seconds is None:
                 errors += 1
+            else:
+                latencies.append(seconds)
 
     connector = aiohttp.TCPConnector(limit=conversations)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
@@ -134,16 +140,9 @@ async def run_long(url: str, conversations: int, turns: int) -> dict[int, list[f
         for _ in range(conversations):
             sender = str(uuid.uuid4())
             for turn in range(1, turns + 1):
-                body = {"sender": sender, "message": MESSAGES[(turn - 1) % len(MESSAGES)]}
-                start = time.perf_counter()
-                try:
-                    async with session.post(url, json=body, headers=resident_headers(sender)) as response:
-                        await response.read()
-                        ok = response.status == 200
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    ok = False
-                if ok:
-                    by_turn.setdefault(turn, []).append(time.perf_counter() - start)
+                seconds = await _timed_post(session, url, sender, MESSAGES[(turn - 1) % len(MESSAGES)])
+                if seconds is not None:
+                    by_turn.setdefault(turn, []).append(seconds)
     return by_turn
 
 

@@ -117,8 +117,11 @@ $(BENCH_VENV)/.installed: requirements/tools.txt requirements/bench.txt
 
 bench-tools: $(BENCH_VENV)/.installed
 
+# Two workers (one a core): the tests that share the session's real stacks run together on one of them
+# (tests/conftest.py groups them), so each stack starts once; the other worker takes the rest.
+TEST_WORKERS ?= 2
 pytest: train browsers scale-servers redis
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 conversation-tests: train
 	rm -rf var/test && $(TEST_ENV) $(BOT) db upgrade && $(TEST_ENV) $(BOT) demo-data

@@ -25,12 +25,13 @@ def _probe(tmp_path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_the_same_verdicts_and_messages_faster_and_sqlite_in_wal_with_normal_sync(tmp_path):
+def test_the_same_verdicts_and_messages_with_the_schema_checked_once_and_sqlite_in_wal_with_normal_sync(tmp_path):
     seen = _probe(tmp_path)
     assert seen["after"] == seen["before"]
     assert seen["before"][:3] == ["valid: True"] * 3
     assert all(verdict.startswith("ValidationError: ") for verdict in seen["before"][3:])
     assert all("Failed to validate Action server response" in verdict for verdict in seen["after"][3:])
-    # Rasa's way checks the schema against the meta-schema on every call; ours once.
-    assert seen["after_seconds"] * 3 < seen["before_seconds"], seen
+    # Rasa's way checks the schema against the meta-schema on every call (the slow part); ours once, when applied.
+    assert seen["before_checks"] == len(seen["before"])
+    assert (seen["apply_checks"], seen["after_checks"]) == (1, 0)
     assert seen["sqlite"] == ["wal", 1]  # synchronous 1 is NORMAL (2, FULL, is SQLite's default)

@@ -40,7 +40,11 @@ async def test_a_retry_while_the_first_is_still_running_waits_for_it(two_instanc
     first, second = two_instances
     body = {"sender": str(uuid.uuid4()), "message": "hello", "message_id": "m-1"}
     slow = asyncio.ensure_future(first.post("/api/chat", json=body))
-    await asyncio.sleep(0.3)  # the first has claimed it
+    for _ in range(500):  # until the first has reached Rasa: it claimed the message before relaying it
+        if fake.received:
+            break
+        await asyncio.sleep(0.01)
+    assert len(fake.received) == 1, "the first message never reached Rasa"
     retry = await second.post("/api/chat", json=body)
     original = await slow
     assert retry.status == original.status == 200

@@ -119,11 +119,11 @@ $(BENCH_VENV)/.installed: requirements/tools.txt requirements/bench.txt
 
 bench-tools: $(BENCH_VENV)/.installed
 
-# Two workers (one a core): the tests that share the session's real stacks run together on one of them
-# (tests/conftest.py groups them), so each stack starts once; the other worker takes the rest.
+# Two workers, one a core, each taking whole test files (so a module's shared fixture is made once); each worker
+# starts the session's real stacks the first time one of its tests needs them.
 TEST_WORKERS ?= 2
 pytest: train browsers scale-servers redis
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 conversation-tests: train
 	rm -rf var/test && $(TEST_ENV) $(BOT) db upgrade && $(TEST_ENV) $(BOT) demo-data

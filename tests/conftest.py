@@ -230,16 +230,3 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
 
-
-SHARED_STACKS = frozenset({"stack", "postgres_stack", "any_stack"})
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks into the test ids
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `pytest -n 2 --dist loadgroup` (make test), put every test of the session's stacks on one worker.
-
-    Each worker would otherwise start its own copy of each stack (Rasa takes a core for most of a minute to load).
-    """
-    for item in items:
-        if SHARED_STACKS.intersection(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("stacks"))

@@ -11,6 +11,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class MigratedTemplates:
             migrate.upgrade(replace(base, database_url=f"sqlite+aiosqlite:///{path}"))
             self.sqlite = path
         # SQLite's backup copies what the write-ahead log holds too (a file copy might not).
-        with sqlite3.connect(self.sqlite) as source, sqlite3.connect(target) as copy:
+        with closing(sqlite3.connect(self.sqlite)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
         return f"sqlite+aiosqlite:///{target}"
 
@@ -229,4 +230,3 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-

@@ -1,5 +1,8 @@
 """What every form's validation shares: danger first, free-text and normalised slots from tables, failed answers.
 
+A button's intent payload ("/search_lost_item") that a free-text mapping took as the answer is refused, and the
+question asked again: pressing a button twice, or retrying a press whose answer was lost, does not fill a slot.
+
 Danger first: the risk classifier (rasa_addons/risk_classifier.py) decides at every turn. Short answers (a name, a
 reference) refuse a danger message in their slot mappings, so the form's rules give the 999 message and the form
 asks again. A free-text answer (what happened, a description) is taken as typed, because stories of the past
@@ -70,6 +73,11 @@ class FormValidation(FormValidationAction, ABC):
     ) -> list[EventType]:
         """Danger first (see the module's docstring), then each answer's own validation."""
         typed = tracker.slots_to_validate()
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if text.startswith("/") and (pressed := [slot for slot in typed if typed[slot] == text]):
+            # A button's intent payload ("/search_lost_item": the button pressed again, or a retry of a press whose
+            # answer never arrived) is not an answer to the question: the form asks the same question again.
+            return [SlotSet(slot, None) for slot in pressed]
         risk = (tracker.latest_message or {}).get(RISK) or {}
         if typed and risk.get("level") == DANGER_NOW:
             if risk.get("sure"):

@@ -122,3 +122,15 @@ async def test_possible_danger_keeps_the_answer_and_reminds_of_999():
 async def test_a_story_of_the_past_is_simply_the_answer():
     slots, said = await validate_with_risk("shout_story", "was hit", NONE)
     assert said == [] and slots["shout_story"] == "was hit"
+
+
+async def test_a_buttons_intent_payload_is_not_taken_as_the_answer_and_the_question_is_asked_again():
+    # A press repeated (or retried after its answer was lost) arrives while the form asks its first question.
+    slots, said = await validate(ValidateShoutForm(), "shout_story", "/search_lost_item")
+    assert slots["shout_story"] is None and said == []
+    assert "shout_failures" not in slots  # not a failed answer: nothing to explain
+
+
+async def test_an_answer_that_only_contains_a_slash_is_still_an_answer():
+    slots, _ = await validate(ValidateShoutForm(), "shout_story", "n/a")
+    assert slots["shout_story"] == "n/a"

@@ -131,6 +131,19 @@ def test_a_hung_action_server_gets_an_apology_in_time_and_the_form_carries_on(st
     assert "email address" in replies[-1]["text"]
 
 
+def test_a_button_pressed_twice_asks_its_question_again_rather_than_taking_the_payload_as_the_answer(stack):
+    def said(message: str) -> str:
+        return " ".join(reply.get("text") or "" for reply in stack.chat(sender, message)).lower()
+
+    sender = str(uuid.uuid4())
+    said("I've lost my phone")
+    assert "what have you lost" in said("/search_lost_item")
+    # Pressed again (or a retry of a press whose answer never arrived): the same question, not "what colour".
+    again = said("/search_lost_item")
+    assert "what have you lost" in again and "colour" not in again
+    assert "colour or make" in said("a black iPhone")
+
+
 def test_with_the_action_server_hung_a_new_conversation_gets_the_general_numbers(stack):
     with _action_server_hung(stack):
         status, body, elapsed = _timed(stack, str(uuid.uuid4()), "/start_complaint")

@@ -180,6 +180,9 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         if plan.removed:
             tables.checkpoint(self.engine)
         self._remember(sender_id, version, events, start, plan, ids, known=loaded is not None)
+        # What of this tracker is stored now: saved again (Rasa saves a new conversation's tracker when it creates
+        # it and again after the turn), only the events added since are written.
+        setattr(tracker, LOADED, Loaded(version, len(events), ids))
 
     @staticmethod
     def _stored_count(connection: Connection, sender_id: str, head: Any) -> int:

@@ -64,3 +64,8 @@ def test_the_store(report):
 
     # A save that starts while a forget holds the lock waits for the forget's commit, then stores nothing.
     assert report["concurrent_forget"] == {"waited": True, "after_commit": True, "rows": []}
+
+    # Conversations saved at once from threads, each tracker twice: every event is stored once; no writer refused.
+    for sender, texts in report["parallel_saves"].items():
+        assert texts == ["hello", f"second message of {sender}"], sender
+    assert len(report["parallel_saves"]) == 12

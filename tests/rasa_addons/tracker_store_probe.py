@@ -167,6 +167,23 @@ async def concurrent_forget(store: RedactingTrackerStore) -> dict[str, Any]:
             "rows": rows(store, sender)}
 
 
+async def parallel_saves(store: RedactingTrackerStore) -> dict[str, Any]:
+    """Twelve conversations saved at once from threads, as Rasa saves turns, each tracker a second time (as Rasa
+    saves a new conversation's tracker when it creates it and after its turn): every event stored once."""
+    senders = [f"parallel-{n}" for n in range(12)]
+    trackers = []
+    for sender in senders:
+        tracker = await turn(store, sender, said("hello", "greet"))
+        tracker.update(said(f"second message of {sender}"))
+        trackers.append(tracker)
+    await asyncio.gather(*(store.save(tracker) for tracker in trackers))
+    return {sender: _texts_of(rows(store, sender)) for sender in senders}
+
+
+def _texts_of(stored: list[dict[str, Any]]) -> list[Any]:
+    return [row.get("text") for row in stored if row["event"] == "user"]
+
+
 async def main() -> None:
     store = RedactingTrackerStore(DOMAIN, URL)
     report = {
@@ -177,6 +194,7 @@ async def main() -> None:
         "sessions": await sessions(store),
         "legacy": await legacy(URL),
         "concurrent_forget": await concurrent_forget(store),
+        "parallel_saves": await parallel_saves(store),
     }
     print(json.dumps(report))
 

@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started, load_at_start = time.monotonic(), os.getloadavg()[0]
     started_at = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    commit_at_start = report.commit(PROJECT_ROOT)
     out = args.out if args.out.is_absolute() else PROJECT_ROOT / args.out
     logs = out.parent / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         nlu = "" if args.skip_nlu or not NLU_SCRIPT.is_file() else run_nlu(work, logs)
         safety = "" if args.skip_safety else run_safety(work, logs)
     info = report.RunInfo(report.bench_command(argv), args.messages, args.concurrency, started_at,
-                          time.monotonic() - started, load_at_start)  # fmt: skip
+                          time.monotonic() - started, load_at_start, commit_at_start)  # fmt: skip
     text = report.render(mine, base, info, PROJECT_ROOT, Settings.from_env().rasa_bin.parent / "python")
     for section in (nlu, safety):
         if section:

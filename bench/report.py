@@ -32,6 +32,7 @@ class RunInfo:
     started: str
     seconds: float
     load_at_start: float
+    commit_at_start: str = ""  # what the services started from; the tree can change while a long run goes on
 
 
 def _git(root: Path, *args: str) -> str:
@@ -45,6 +46,12 @@ def commit(root: Path) -> str:
     if not head:
         return "none (no commits yet)"
     return head + (" with uncommitted changes" if _git(root, "status", "--porcelain") else "")
+
+
+def _commits(info: RunInfo, at_end: str) -> str:
+    if not info.commit_at_start or info.commit_at_start == at_end:
+        return at_end
+    return f"{info.commit_at_start} at the start (the services measured), {at_end} at the end"
 
 
 def machine(rasa_python: Path, load_at_start: float) -> list[str]:
@@ -171,7 +178,7 @@ def render(ours: BotResult, stock: BotResult | None, info: RunInfo, root: Path, 
     header = "| | " + " | ".join(b.name for b in bots) + " |"
     lines = [
         "# Benchmark: ours vs a stock `rasa init` bot", "",
-        f"Run {info.started}, took {info.seconds / 60:.1f} min. Commit: {commit(root)}.", "",
+        f"Run {info.started}, took {info.seconds / 60:.1f} min. Commit: {_commits(info, commit(root))}.", "",
         f"Command: `{info.command}`", "",
         "## Results", "", header, "|---" * (len(bots) + 1) + "|",
     ]  # fmt: skip

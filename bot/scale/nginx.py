@@ -40,6 +40,9 @@ def _proxy(listen: int, upstream: str, read_timeout: int, prefix: Path) -> str:
         client_max_body_size {INTERNAL_MAX_BODY};  # Rasa sends the conversation (and the domain) to actions
         location / {{
             proxy_pass http://{upstream};
+            # Rasa's calls to the action server carry the domain (about 70 KB): kept in memory, not written to a
+            # temporary file on every call as the default 16 KB buffer would.
+            client_body_buffer_size 256k;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_connect_timeout 2s;

@@ -29,6 +29,8 @@ def test_each_web_app_has_its_rasa_and_the_other_as_backup(tmp_path):
                 r"\s+location / \{{\s+proxy_pass http://{};")
     assert re.search(listener.format(4001, "rasa_1"), conf)
     assert re.search(listener.format(5002, "actions_2"), conf)
+    # What Rasa sends the action server (the domain, ~70 KB) is buffered in memory, not in a file per call.
+    assert conf.count("client_body_buffer_size 256k;") == len(PORTS["rasa_via"]) + len(PORTS["actions_via"])
 
 
 def test_everything_listens_on_loopback_and_no_request_is_replayed(tmp_path):

@@ -113,10 +113,14 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mig
     templates.drop()
 
 
+def _base_settings(tmp_path: Path) -> Settings:
+    return replace(Settings.from_env({}), var_dir=tmp_path, models_dir=tmp_path / "models")
+
+
 @pytest.fixture(params=_backends())
 def blank_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     """Settings pointing at an empty database of each backend under test."""
-    base = replace(Settings.from_env({}), var_dir=tmp_path, models_dir=tmp_path / "models")
+    base = _base_settings(tmp_path)
     if request.param == "sqlite":
         yield replace(base, database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
     else:
@@ -128,7 +132,7 @@ def settings(
     request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
 ) -> Iterator[Settings]:
     """Settings whose database (of each backend under test) has every migration applied: a copy of the template."""
-    base = replace(Settings.from_env({}), var_dir=tmp_path, models_dir=tmp_path / "models")
+    base = _base_settings(tmp_path)
     if request.param == "sqlite":
         yield replace(base, database_url=migrated_templates.sqlite_copy(base, tmp_path / "test.db"))
     else:

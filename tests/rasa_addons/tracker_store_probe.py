@@ -177,11 +177,7 @@ async def parallel_saves(store: RedactingTrackerStore) -> dict[str, Any]:
         tracker.update(said(f"second message of {sender}"))
         trackers.append(tracker)
     await asyncio.gather(*(store.save(tracker) for tracker in trackers))
-    return {sender: _texts_of(rows(store, sender)) for sender in senders}
-
-
-def _texts_of(stored: list[dict[str, Any]]) -> list[Any]:
-    return [row.get("text") for row in stored if row["event"] == "user"]
+    return {sender: rows(store, sender) for sender in senders}
 
 
 async def main() -> None:

@@ -132,10 +132,11 @@ def test_a_hung_action_server_gets_an_apology_in_time_and_the_form_carries_on(st
 
 
 def test_a_button_pressed_twice_asks_its_question_again_rather_than_taking_the_payload_as_the_answer(stack):
+    sender = str(uuid.uuid4())
+
     def said(message: str) -> str:
         return " ".join(reply.get("text") or "" for reply in stack.chat(sender, message)).lower()
 
-    sender = str(uuid.uuid4())
     said("I've lost my phone")
     assert "what have you lost" in said("/search_lost_item")
     # Pressed again (or a retry of a press whose answer never arrived): the same question, not "what colour".

@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,11 @@ class Scores:
         labels = sorted(set(self.truth))
         scores = f1_score(self.truth, self.predicted, labels=labels, average=None)
         return sorted(zip(labels, (float(s) for s in scores), strict=True), key=lambda x: x[1])[:n]
+
+    def confusions(self, n: int = 10) -> list[tuple[str, str, int]]:
+        """The n most frequent (truth, predicted) mistakes."""
+        counts = Counter((t, p) for t, p in zip(self.truth, self.predicted, strict=True) if t != p)
+        return [(t, p, c) for (t, p), c in counts.most_common(n)]
 
 
 def load_nlu() -> TrainingData:
@@ -170,6 +176,7 @@ def report(pipelines: list[Scores], base: Scores, args: argparse.Namespace) -> s
         f"- Fallbacks (\"Did you mean ...?\"): {sum(ours.fell_back)} of {len(ours.truth)} messages "
         f"({sum(ours.fell_back) / len(ours.truth):.1%}).",
         f"- Lowest F1: {', '.join(f'{i} {s:.2f}' for i, s in ours.worst())}.",
+        f"- Most frequent mistakes (said → predicted): {', '.join(f'{t} → {p} {c}' for t, p, c in ours.confusions())}.",
         "",
     ]
     return "\n".join(lines)

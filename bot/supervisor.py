@@ -34,15 +34,19 @@ def tracker_env(settings: Settings) -> dict[str, str]:
     }
 
 
+LOCK_STORE_CLASS = "rasa_addons.lock_store.LivenessLockStore"
+
+
 def lock_store_env(settings: Settings) -> dict[str, str]:
-    """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set, else one process's memory."""
+    """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set (rasa_addons/lock_store.py: Rasa's Redis
+    store, atomic and letting go of a dead replica's tickets), else one process's memory."""
     if not settings.redis_url:
         return dict.fromkeys(
             ("BOT_LOCK_STORE_HOST", "BOT_LOCK_STORE_PORT", "BOT_LOCK_STORE_DB", "BOT_LOCK_STORE_PASSWORD"), ""
         ) | {"BOT_LOCK_STORE": "in_memory"}
     url = urlsplit(settings.redis_url)
     return {
-        "BOT_LOCK_STORE": "redis",
+        "BOT_LOCK_STORE": LOCK_STORE_CLASS,
         "BOT_LOCK_STORE_HOST": url.hostname or "127.0.0.1",
         "BOT_LOCK_STORE_PORT": str(url.port or 6379),
         "BOT_LOCK_STORE_DB": url.path.strip("/") or "0",

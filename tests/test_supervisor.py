@@ -216,7 +216,7 @@ def test_lock_store_is_in_memory_on_one_machine_and_redis_with_redis_url():
     assert supervisor.lock_store_env(Settings.from_env({}))["BOT_LOCK_STORE"] == "in_memory"
     env = supervisor.lock_store_env(Settings.from_env({"REDIS_URL": "redis://:s3cret@127.0.0.1:6390/2"}))
     assert env == {
-        "BOT_LOCK_STORE": "redis",
+        "BOT_LOCK_STORE": "rasa_addons.lock_store.LivenessLockStore",
         "BOT_LOCK_STORE_HOST": "127.0.0.1",
         "BOT_LOCK_STORE_PORT": "6390",
         "BOT_LOCK_STORE_DB": "2",

@@ -23,6 +23,7 @@ class Answer:
     replies: list[dict[str, Any]]
     seen: str
     seconds: float
+    started: float = 0.0  # time.monotonic() when it was sent (a drill's timeline)
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Conversation:
 
 async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str, timeout: float = 40) -> Answer:
     """POST one message to /api/chat (or Rasa's webhook) and read the answer as the widget would."""
-    started = time.perf_counter()
+    started, sent_at = time.perf_counter(), time.monotonic()
     try:
         headers = scenarios.resident_headers(sender)
         async with session.post(url, json={"sender": sender, "message": text}, headers=headers,
@@ -54,13 +55,13 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str,
             body = await response.json(content_type=None)
             status = response.status
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-        return Answer(0, [], "", time.perf_counter() - started)
+        return Answer(0, [], "", time.perf_counter() - started, sent_at)
     seconds = time.perf_counter() - started
     if status == 200 and isinstance(body, list):
-        return Answer(status, body, scenarios.texts(body), seconds)
+        return Answer(status, body, scenarios.texts(body), seconds, sent_at)
     error = body.get("error") if isinstance(body, dict) else None
     seen = str(error.get("message", "")) if isinstance(error, dict) else ""
-    return Answer(status, [], seen, seconds)
+    return Answer(status, [], seen, seconds, sent_at)
 
 
 async def converse(

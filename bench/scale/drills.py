@@ -168,6 +168,7 @@ async def replica_loss(shape: RunningShape, users: int = 20, seconds: float = 45
         rngs = [random.Random(SEED + n) for n in range(users)]  # noqa: S311 (a load mix, not a secret)
         load = asyncio.gather(*(resident(session, rng) for rng in rngs))
         await asyncio.sleep(kill_at)
+        killed_at = time.monotonic()
         killed = {name: shape.signal(name, signal.SIGKILL) for name in ("rasa-1", "actions-2")}
         await load
     back = {name: await asyncio.to_thread(shape.wait_restarted, name, pid, 300) for name, pid in killed.items()}
@@ -181,7 +182,15 @@ async def replica_loss(shape: RunningShape, users: int = 20, seconds: float = 45
     }  # fmt: skip
     drill.passed = silent == 0 and all(c.completed for c in finished)
     drill.notes += _seen(failed)
+    drill.notes += [_gave_up(c, killed_at) for c in finished if not c.completed]
     return drill
+
+
+def _gave_up(conversation: client.Conversation, since: float) -> str:
+    """A conversation that gave up: its last failed tries, each as status, sent at (s after the kill) and wait."""
+    last = conversation.failed[-4:]
+    tries = ", ".join(f"{a.status or 'none'} at {a.started - since:+.1f} s ({a.seconds:.1f} s)" for a in last)
+    return f"gave up ({conversation.kind}, after {conversation.turns_ok} turns): {tries}"
 
 
 def log_dir(root: Path) -> Path:

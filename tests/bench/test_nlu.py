@@ -22,3 +22,9 @@ def test_recall_counts_only_the_intents_own_examples_answered_without_a_question
 
 def test_in_scope_answered_counts_every_other_intent_that_did_not_fall_back():
     assert scores().in_scope_answered() == pytest.approx(2 / 3)
+
+
+def test_confusions_count_each_mistake_pair_most_frequent_first():
+    mixed = Scores("test", truth=["a", "a", "a", "b", "b"], predicted=["b", "b", "a", "a", "b"], fell_back=[False] * 5)
+    assert mixed.confusions() == [("a", "b", 2), ("b", "a", 1)]
+    assert mixed.confusions(1) == [("a", "b", 2)]

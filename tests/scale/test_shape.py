@@ -23,7 +23,9 @@ def test_replica_two_talks_to_rasa_two_through_nginx_on_the_shared_databases(tmp
     assert env["BOT_TRACKER_URL"] == "postgresql://postgres@127.0.0.1:5432/bot"
     assert env["BOT_TRACKER_DIALECT"] == "postgresql"
     assert env["REDIS_URL"] == "redis://127.0.0.1:6379/1"
-    assert (env["BOT_LOCK_STORE"], env["BOT_LOCK_STORE_PORT"], env["BOT_LOCK_STORE_DB"]) == ("redis", "6379", "1")
+    assert (env["BOT_LOCK_STORE"], env["BOT_LOCK_STORE_PORT"], env["BOT_LOCK_STORE_DB"]) == (
+        "rasa_addons.lock_store.LivenessLockStore", "6379", "1"
+    )
     assert env["TICKET_LOCK_LIFETIME"] == str(shape.LOCK_LIFETIME_SECONDS)
 
 

@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_addons.linear_features import FeatureBlocks, load_weights, save_weights, softmax
+from rasa_addons.linear_features import FeatureBlocks, load_weights, save_weights, softmax, transposed
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._classes = classes or []
         self._coef = coef
         self._intercept = intercept
+        self._coef_t = transposed(coef)
 
     @classmethod
     def create(
@@ -90,6 +91,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         model.fit(features, labels)
         self._classes = [str(c) for c in model.classes_]
         self._coef, self._intercept = model.coef_, model.intercept_
+        self._coef_t = transposed(self._coef)
         self.persist()
         return self._resource
 
@@ -123,7 +125,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def probabilities(self, messages: list[Message]) -> np.ndarray:
         """Each message's probability per intent (rows sum to 1), in the order of `classes`."""
         features = self._blocks.transform(messages)
-        scores = np.asarray(features @ self._coef.T) + self._intercept
+        scores = np.asarray(features @ self._coef_t) + self._intercept
         if scores.shape[1] == 1:  # two classes: scikit-learn keeps one row of weights
             scores = np.hstack([-scores, scores])
         return softmax(scores)

@@ -105,6 +105,15 @@ class FeatureBlocks:
         return self
 
 
+def transposed(weights: np.ndarray | None) -> np.ndarray | None:
+    """A weight matrix's transpose, laid out for `features @ it`.
+
+    scipy copies a transposed view (`coef.T`) into a contiguous array on every product: for our ~100k features
+    by 58 intents that copy took about 40 ms a message, the product itself well under a millisecond.
+    """
+    return None if weights is None else np.ascontiguousarray(weights.T)
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Row-wise softmax, numerically stable."""
     shifted = scores - scores.max(axis=1, keepdims=True)

@@ -34,7 +34,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_addons.linear_features import FeatureBlocks, load_weights, save_weights, softmax
+from rasa_addons.linear_features import FeatureBlocks, load_weights, save_weights, softmax, transposed
 from rasa_addons.risk_cues import cue_vector, looks_back
 from rasa_addons.safety_net import detect_danger
 
@@ -103,6 +103,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             self._config["sparse_featurizers"], self._config["dense_featurizers"], self._config["dense_weight"]
         )
         self._weights = weights
+        self._kind_coef_t = transposed(weights["kind_coef"]) if weights else None
         self._kinds = kinds or []
 
     @classmethod
@@ -142,6 +143,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             "coef": model.coef_[0], "intercept": np.asarray(model.intercept_),
             "kind_coef": kind_model.coef_, "kind_intercept": kind_model.intercept_,
         }  # fmt: skip
+        self._kind_coef_t = transposed(kind_model.coef_)
         self.persist()
         return self._resource
 
@@ -178,7 +180,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             return np.zeros(len(messages)), np.zeros((len(messages), len(self._kinds)))
         features = self._features(messages)
         logits = np.asarray(features @ self._weights["coef"]).ravel() + self._weights["intercept"][0]
-        kind_scores = np.asarray(features @ self._weights["kind_coef"].T) + self._weights["kind_intercept"]
+        kind_scores = np.asarray(features @ self._kind_coef_t) + self._weights["kind_intercept"]
         if kind_scores.shape[1] == 1:  # two kinds: scikit-learn keeps one row of weights, for the second
             kind_scores = np.hstack([-kind_scores, kind_scores])
         return 1.0 / (1.0 + np.exp(-logits)), softmax(kind_scores)

@@ -47,10 +47,11 @@ class LivenessLockStore(RedisLockStore):
         host = _none_if_blank(endpoint_config.url if endpoint_config else None) or options.pop("host", "localhost")
         self.liveness_seconds = float(options.pop("liveness_seconds", DEFAULT_LIVENESS_SECONDS))
         password = _none_if_blank(options.pop("password", None))
+        port, db = _none_if_blank(options.pop("port", None)), _none_if_blank(options.pop("db", None))
         super().__init__(
             host=host,
-            port=int(_none_if_blank(options.pop("port", None)) or 6379),
-            db=int(_none_if_blank(options.pop("db", None)) or 1),
+            port=6379 if port is None else int(port),
+            db=1 if db is None else int(db),  # Rasa's default; "0" is a database like any other
             password=unquote(password) if password else None,
             key_prefix=_none_if_blank(options.pop("key_prefix", None)),
         )

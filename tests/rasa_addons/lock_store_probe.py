@@ -99,10 +99,16 @@ def concurrent_tickets() -> dict[str, Any]:
     return {"issued": len(issued), "distinct": len(set(issued)), "held": len(lock.tickets), "keys_left": left}
 
 
+def created() -> list[Any]:
+    """What Rasa's factory made: the class, and the Redis database it connects to."""
+    made = store("created")
+    return [type(made).__name__, made.red.connection_pool.connection_kwargs["db"]]
+
+
 def main() -> None:
     """Run every scenario and print one JSON line."""
     report = {
-        "created": type(store("created")).__name__,
+        "created": created(),
         "dead_holder": asyncio.run(dead_holder()),
         "live_holder": asyncio.run(live_holder()),
         "concurrent": concurrent_tickets(),

@@ -23,8 +23,8 @@ def report(redis_server):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_rasa_makes_it_from_the_endpoint_config(report):
-    assert report["created"] == "LivenessLockStore"
+def test_rasa_makes_it_from_the_endpoint_config_on_the_database_named(report):
+    assert report["created"] == ["LivenessLockStore", 0]  # the test server's URL names database 0
 
 
 def test_a_dead_replicas_ticket_is_let_go_long_before_its_lifetime(report):

@@ -105,6 +105,9 @@ class LivenessLockStore(RedisLockStore):
                     lock = TicketLock.from_dict(data)
                     holders = {str(k): str(v) for k, v in (data.get(HOLDERS) or {}).items()}
                     result = change(lock, holders)
+                    if not raw and not lock.tickets:  # nothing stored and nothing to store
+                        pipe.unwatch()
+                        return result
                     pipe.multi()
                     if lock.tickets:
                         live = {str(t.number) for t in lock.tickets}
@@ -136,16 +139,13 @@ class LivenessLockStore(RedisLockStore):
 
     def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets and those whose holding process is no longer alive."""
-        raw = self.red.get(self.key_prefix + conversation_id)
-        if not raw:
-            return
-        holders = (json.loads(raw).get(HOLDERS) or {}).values()
-        instances = sorted(set(map(str, holders)) - {self.instance})
-        beats = self.red.mget([self._alive_key(i) for i in instances]) if instances else []
-        dead = {instance for instance, beat in zip(instances, beats, strict=True) if beat is None}
 
         def prune(lock: TicketLock, holders: dict[str, str]) -> None:
             lock.remove_expired_tickets()
+            # The holders read under the transaction's watch: whose heartbeats have lapsed (never this process's).
+            instances = sorted(set(holders.values()) - {self.instance})
+            beats = self.red.mget([self._alive_key(i) for i in instances]) if instances else []
+            dead = {instance for instance, beat in zip(instances, beats, strict=True) if beat is None}
             for ticket in list(lock.tickets):
                 if holders.get(str(ticket.number)) in dead:
                     logger.warning("Releasing a conversation's lock ticket whose holder stopped (a replica died)")

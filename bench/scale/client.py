@@ -45,12 +45,16 @@ class Conversation:
         return sum(1 for answer in self.failed if not scenarios.PHONE.search(answer.seen))
 
 
-async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str, timeout: float = 40) -> Answer:
+async def send(
+    session: aiohttp.ClientSession, url: str, sender: str, text: str, timeout: float = 40, message_id: str | None = None
+) -> Answer:
     """POST one message to /api/chat (or Rasa's webhook) and read the answer as the widget would."""
     started, sent_at = time.perf_counter(), time.monotonic()
+    body = {"sender": sender, "message": text} if message_id is None else {"sender": sender, "message": text,
+                                                                           "message_id": message_id}  # fmt: skip
     try:
         headers = scenarios.resident_headers(sender)
-        async with session.post(url, json={"sender": sender, "message": text}, headers=headers,
+        async with session.post(url, json=body, headers=headers,
                                 timeout=aiohttp.ClientTimeout(total=timeout)) as response:  # fmt: skip
             body = await response.json(content_type=None)
             status = response.status
@@ -82,8 +86,10 @@ async def converse(
             text = scenarios.message(turn, result.last)
         except scenarios.NoSuchButton:
             return result
+        # Kept for the retries of a try that got no answer, as the widget keeps it when the same words are resent.
+        message_id = uuid.uuid4().hex
         for attempt in range(retries + 1):
-            answer = await send(session, url(index), result.sender, text)
+            answer = await send(session, url(index), result.sender, text, message_id=message_id)
             result.references.update(scenarios.COMPLAINT_REFERENCE.findall(answer.seen))
             if answer.status == 200 and scenarios.coherent(turn, answer.replies):
                 result.turns_ok += 1
@@ -91,6 +97,8 @@ async def converse(
                 result.last = answer.replies
                 break
             result.failed.append(answer)
+            if answer.status == 200:  # answered, though not as the script expects: typed again, a new message
+                message_id = uuid.uuid4().hex
             if attempt < retries:
                 await asyncio.sleep(retry_wait)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -13,9 +14,10 @@ from bot.web import chat, forget, health, pages, staff
 from bot.web.cors import cors_middleware
 from bot.web.domain_info import DomainInfo
 from bot.web.errors import error_middleware
-from bot.web.forget import ForgottenTable
+from bot.web.forget import ForgottenTable, still_wanted
 from bot.web.headers import hide_server, security_headers
 from bot.web.keys import DOMAIN, ENGINE, FORGOTTEN, HTTP, REPLAYS, SESSIONS, SETTINGS, STATE, TEMPLATES
+from bot.web.relay import late_seconds
 from bot.web.replay_cache import ReplayCache
 from bot.web.state import ForgottenSenders, create_state
 
@@ -40,10 +42,11 @@ async def _shared_state(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     state = app[STATE] = create_state(settings)
     # A claim on a message in flight outlives the longest relay, so a crashed instance's claim frees itself.
-    app[REPLAYS] = ReplayCache(state, claim_seconds=settings.rasa_timeout_seconds + 5)
+    app[REPLAYS] = ReplayCache(state, late_seconds(settings) + 5, partial(still_wanted, app))
     # The shared cache answers most "was this forgotten?" questions; the database table is the durable list.
     app[FORGOTTEN] = ForgottenSenders(state, ForgottenTable(app[SESSIONS]))
     yield
+    await app[REPLAYS].close()
     await state.close()
 
 

@@ -12,7 +12,7 @@ from bot.web.client_key import client_pseudonym
 from bot.web.domain_info import is_feedback
 from bot.web.errors import ApiError
 from bot.web.forget import forget_again_if_forgotten
-from bot.web.keys import DOMAIN, FORGOTTEN, REPLAYS, SETTINGS
+from bot.web.keys import DOMAIN, FORGOTTEN, SETTINGS
 from bot.web.limits import check_chat, in_flight
 from bot.web.relay import form_in_progress, relay
 from bot.web.replay_cache import parse_message_id
@@ -64,10 +64,10 @@ async def chat(request: web.Request) -> web.StreamResponse:
     if is_feedback(message) and await form_in_progress(app, sender):
         raise ApiError(409, "feedback_in_form", FEEDBACK_IN_FORM)
     client = client_pseudonym(request)
-    # The widget resends a message with the same id after a network drop; Rasa must see it only once.
+    # The widget resends a message with the same id after a network drop or an apology; Rasa must see it once.
     try:
         async with in_flight(request):
-            replies = await app[REPLAYS].run(sender, message_id, lambda: relay(app, sender, message, client=client))
+            replies = await relay(app, sender, message, client=client, message_id=message_id)
     except Exception:
         # Forgotten while Rasa was answering, and the relay failed: still delete what Rasa may have stored.
         if await forget_again_if_forgotten(app, sender):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import checkpoint
+from bot.db.retry import is_transient
 from bot.services import forgetting
 from bot.web.apology import APOLOGIES, GENERAL
 from bot.web.errors import ApiError
@@ -44,7 +45,9 @@ class ForgottenTable:
         try:
             async with self.sessions() as session, session.begin():
                 await forgetting.forget(session, sender)
-        except (SQLAlchemyError, OSError) as exc:
+        except Exception as exc:
+            if not _outage(exc):
+                raise  # a bug, not an outage: the error middleware logs it
             raise _unavailable(exc) from exc
 
     async def contains(self, sender: str) -> bool:
@@ -52,8 +55,15 @@ class ForgottenTable:
         try:
             async with self.sessions() as session:
                 return await forgetting.is_forgotten(session, sender)
-        except (SQLAlchemyError, OSError) as exc:
+        except Exception as exc:
+            if not _outage(exc):
+                raise  # a bug, not an outage: the error middleware logs it
             raise _unavailable(exc) from exc
+
+
+def _outage(exc: Exception) -> bool:
+    # asyncpg raises its own errors, unwrapped, while connecting ("the database system is shutting down").
+    return isinstance(exc, SQLAlchemyError) or is_transient(exc)
 
 
 def _unavailable(exc: Exception) -> ApiError:
@@ -78,6 +88,11 @@ async def forget_again_if_forgotten(app: web.Application, sender: str) -> bool:
         return False
     await forget_conversation(app, sender)
     return True
+
+
+async def still_wanted(app: web.Application, sender: str) -> bool:
+    """Whether a late answer may be kept for a resend: not when the conversation was forgotten meanwhile."""
+    return not await forget_again_if_forgotten(app, sender)
 
 
 @routes.delete("/api/chat/{sender}")

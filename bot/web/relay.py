@@ -16,9 +16,10 @@ import aiohttp
 from aiohttp import web
 
 from bot.services.verified_lookup import CLIENT_METADATA_KEY
+from bot.settings import Settings
 from bot.web.apology import APOLOGIES, GENERAL, apology
 from bot.web.errors import ApiError
-from bot.web.keys import DOMAIN, SETTINGS
+from bot.web.keys import DOMAIN, REPLAYS, SETTINGS
 from bot.web.rasa_api import post_message, tracker_state
 from bot.web.state import Replies
 
@@ -46,29 +47,59 @@ async def _failure(app: web.Application, sender: str, status: int, code: str) ->
     return ApiError(status, code, await apology(app, sender, lookup))
 
 
-async def relay(app: web.Application, sender: str, message: str, *, client: str = "") -> Replies:
-    """Post to Rasa's REST webhook and return its messages, each with its kind; failures become an apology.
+def late_seconds(settings: Settings) -> float:
+    """How long a turn the resident stopped waiting for is still awaited, for a resend of the same message."""
+    # Long enough for a turn queued behind a dead replica's lock (about 5 s) to finish; short enough that a turn
+    # stuck on a hung action server gives up Rasa's lock for the resident's next message soon after.
+    return 2.0 * settings.rasa_timeout_seconds
 
-    `client` (a pseudonym of the resident's address) goes in the message's metadata, where the status checks'
-    actions read it to limit guessing per address (bot.services.verified_lookup); Rasa never sees the address.
-    """
-    wait, _ = budget(app)
+
+class NoAnswer(Exception):
+    """Rasa gave nothing usable: the HTTP status and code for the apology, and why (for the log)."""
+
+    def __init__(self, status: int, code: str, why: str) -> None:
+        super().__init__(why)
+        self.status, self.code, self.why = status, code, why
+
+
+async def ask(app: web.Application, sender: str, message: str, wait: float, client: str) -> Replies:
+    """Rasa's usable answer to one message within `wait` seconds, each message with its kind; else NoAnswer."""
     try:
         metadata = {CLIENT_METADATA_KEY: client}
         replies = usable(await post_message(app, sender, message, wait, metadata))
     except asyncio.TimeoutError:
+        raise NoAnswer(504, "assistant_timeout", f"Rasa did not answer within {wait:.1f} s") from None
+    except aiohttp.ClientResponseError as exc:
+        raise NoAnswer(502, "assistant_error", f"Rasa answered {exc.status}") from None
+    except (aiohttp.ClientError, ValueError) as exc:
+        raise NoAnswer(503, "assistant_unavailable", f"Rasa could not be reached ({type(exc).__name__})") from None
+    if not replies:
+        raise NoAnswer(502, "assistant_no_answer", "Rasa answered nothing (is the action server down?)")
+    return app[DOMAIN].annotate(replies)
+
+
+async def relay(
+    app: web.Application, sender: str, message: str, *, client: str = "", message_id: str | None = None
+) -> Replies:
+    """Rasa's messages for this message, each with its kind; failures become an apology (an ApiError).
+
+    With a `message_id`, a resend of the message is answered once (see bot.web.replay_cache): a try the
+    resident stopped waiting for goes on for `late_seconds`, and its answer is the resend's. `client` (a
+    pseudonym of the resident's address) goes in the message's metadata, where the status checks' actions read
+    it to limit guessing per address (bot.services.verified_lookup); Rasa never sees the address.
+    """
+    wait, _ = budget(app)
+    try:
+        if message_id is None:
+            return await ask(app, sender, message, wait, client)
+        late = late_seconds(app[SETTINGS])
+        return await app[REPLAYS].run(sender, message_id, lambda: ask(app, sender, message, late, client), wait)
+    except asyncio.TimeoutError:
         log.warning("Rasa did not answer within %.1f s (is the action server hung?)", wait)
         raise await _failure(app, sender, 504, "assistant_timeout") from None
-    except aiohttp.ClientResponseError as exc:
-        log.warning("Rasa answered %s", exc.status)
-        raise await _failure(app, sender, 502, "assistant_error") from None
-    except (aiohttp.ClientError, ValueError) as exc:
-        log.warning("Rasa could not be reached (%s)", type(exc).__name__)
-        raise await _failure(app, sender, 503, "assistant_unavailable") from None
-    if not replies:
-        log.warning("Rasa answered nothing (is the action server down?)")
-        raise await _failure(app, sender, 502, "assistant_no_answer")
-    return app[DOMAIN].annotate(replies)
+    except NoAnswer as exc:
+        log.warning("%s", exc.why)
+        raise await _failure(app, sender, exc.status, exc.code) from None
 
 
 async def form_in_progress(app: web.Application, sender: str) -> bool:

@@ -33,10 +33,12 @@ HOST_PAGE = """<!DOCTYPE html>
 
 @dataclass
 class FakeRasa:
-    """Echoes like Rasa's REST channel; `down` makes it hang up on every request, as a dead Rasa would."""
+    """Echoes like Rasa's REST channel; `down` makes it hang up on every request, as a dead Rasa would, `delay` slow."""
 
     down: bool = False
+    delay: float = 0.0  # seconds before answering a message (a turn queued behind a dead replica's lock)
     received: list[dict] = field(default_factory=list)
+    answered: list[dict] = field(default_factory=list)  # the messages whose answer it has sent
 
     def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
         fake = self
@@ -63,7 +65,9 @@ class FakeRasa:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.received.append(body)
+                time.sleep(fake.delay)
                 self._reply([{"recipient_id": body["sender"], "text": f"echo: {body['message']}"}])
+                fake.answered.append(body)
 
         return Handler
 

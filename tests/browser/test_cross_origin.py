@@ -117,3 +117,26 @@ def test_a_lost_connection_is_retried_a_few_times_then_given_back(site_page, edg
     site_page.clock.run_for(30 * MINUTE_MS)
     site_page.wait_for_timeout(300)
     assert len(site_page.chats) == tries
+
+
+def test_the_same_words_sent_again_after_a_timeout_are_one_message_answered_once(site_page, edge):
+    widget = _open(site_page, edge)
+    ids: list[str] = []
+    site_page.on("request", lambda r: ids.append(r.post_data_json["message_id"])
+                 if r.method == "POST" and r.url.endswith("/api/chat") else None)  # fmt: skip
+    edge.rasa.delay = 6.0  # Rasa answers after the web app's 5 s, but within the 10 s it still awaits the turn
+    try:
+        _send(widget, "my name is Robin")
+        expect(widget.bot_messages().last).to_contain_text("Sorry, I can't answer just now")
+        expect(widget.user_messages().last).to_contain_text("Not sent")
+        expect(widget.input).to_have_value("my name is Robin")
+    finally:
+        edge.rasa.delay = 0.0
+    _until(site_page, lambda: any(b["message"] == "my name is Robin" for b in edge.rasa.answered))
+    widget.input.press("Enter")  # the resident sends it again, as the apology asks
+    expect(widget.bot_messages().last).to_have_text("Assistant: echo: my name is Robin")
+    assert len(ids) == 2 and ids[0] == ids[1]  # sent again with its id: the web app knew it for the same message
+    assert [b["message"] for b in edge.rasa.received].count("my name is Robin") == 1  # Rasa saw it once
+    widget.ask("my name is Robin")  # the same words later, after an answer, are a new message
+    assert len(ids) == 3 and ids[2] != ids[0]
+    assert [b["message"] for b in edge.rasa.received].count("my name is Robin") == 2

@@ -29,12 +29,14 @@ class FakeRasa:
     tracker: dict[str, Any] = field(default_factory=dict)  # the state the tracker endpoint returns
     tracker_requests: list[dict[str, str]] = field(default_factory=list)
     tracker_delay: float = 0.0
+    answered: list[dict[str, Any]] = field(default_factory=list)  # the messages it finished answering
 
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
         if self.delay:
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(self.delay)  # cancelled when the relay closes the connection
+        self.answered.append(body)
         if self.status != 200:
             return web.Response(status=self.status, text="boom")
         if self.answer is not None:
@@ -59,7 +61,7 @@ async def fake_rasa() -> AsyncIterator[tuple[FakeRasa, TestServer]]:
     app.router.add_get("/conversations/{sender}/tracker", fake.tracker_state)
     app.router.add_get("/", fake.root)
     app.router.add_get("/health", fake.root)  # so that it can stand in for the action server too
-    server = TestServer(app, host="127.0.0.1")
+    server = TestServer(app, host="127.0.0.1")  # its handlers are cancelled when a connection closes, as Sanic's are
     await server.start_server()
     yield fake, server
     await server.close()

@@ -1,8 +1,10 @@
 import asyncio
 import uuid
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from tests.rasa_events import create_events
 
@@ -199,15 +201,23 @@ async def test_forgotten_by_another_web_process_is_seen_here(client, sessions, f
     assert fake.received == []
 
 
-async def test_with_the_database_down_the_forgotten_check_gives_the_apology_not_a_500():
-    from sqlalchemy.exc import OperationalError
-
+@pytest.mark.parametrize(
+    "outage",
+    [
+        lambda: OperationalError("SELECT 1", {}, ConnectionRefusedError("the database is restarting")),
+        lambda: ConnectionRefusedError("the database is restarting"),
+        # What asyncpg raises, not wrapped by SQLAlchemy, while PostgreSQL shuts down (seen in the scale drill).
+        lambda: asyncpg.exceptions.CannotConnectNowError("the database system is shutting down"),
+    ],
+    ids=["sqlalchemy", "refused", "asyncpg-shutting-down"],
+)
+async def test_with_the_database_down_the_forgotten_check_gives_the_apology_not_a_500(outage):
     from bot.web.errors import ApiError
     from bot.web.forget import ForgottenTable
 
     class Down:
         async def __aenter__(self):
-            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database is restarting"))
+            raise outage()
 
         async def __aexit__(self, *exc):
             return False
@@ -218,3 +228,17 @@ async def test_with_the_database_down_the_forgotten_check_gives_the_apology_not_
             await call
         assert raised.value.status == 503
         assert "101" in raised.value.message and "999" in raised.value.message
+
+
+async def test_a_bug_in_the_forgotten_check_is_not_passed_off_as_an_outage():
+    from bot.web.forget import ForgottenTable
+
+    class Broken:
+        async def __aenter__(self):
+            raise KeyError("a bug")
+
+        async def __aexit__(self, *exc):
+            return False
+
+    with pytest.raises(KeyError):
+        await ForgottenTable(lambda: Broken()).contains(SENDER)

@@ -1,12 +1,17 @@
 """When Rasa gives nothing usable: within BOT_RASA_TIMEOUT, an apology with the phone number for what the
 resident was doing and 999, in the one error shape; nothing in the conversation is changed."""
 
+import asyncio
 import time
 import uuid
+from dataclasses import replace
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web.apology import APOLOGIES, CASE, COMPLAINT, GENERAL, LOST
+from bot.web.app import create_app
+from bot.web.keys import STATE
 
 COMPLAINT_FORM = {"active_loop": {"name": "complaint_form"}}
 
@@ -128,3 +133,62 @@ async def test_feedback_is_refused_when_rasa_cannot_say_whether_a_form_is_open(c
     response, elapsed = await _send(client, message='/feedback{"helpful": false}')
     assert response.status == 503 and elapsed < 2
     assert fake.received == []
+
+
+@pytest.fixture
+async def quick_client(app_settings):
+    """The web app with BOT_RASA_TIMEOUT=2: it waits 1.6 s for Rasa, and 4 s for a turn it stopped waiting for."""
+    async with TestClient(TestServer(create_app(replace(app_settings, rasa_timeout_seconds=2)))) as test_client:
+        yield test_client
+
+
+async def _answered(fake, count: int) -> None:
+    for _ in range(100):
+        if len(fake.answered) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("Rasa never answered")
+
+
+@pytest.mark.parametrize("resend_after_the_late_answer", [False, True])
+async def test_the_same_message_sent_again_after_a_timeout_gets_the_late_answer_and_reaches_rasa_once(
+    quick_client, fake_rasa, resend_after_the_late_answer
+):
+    fake, _ = fake_rasa
+    fake.delay = 2.5  # slower than the 1.6 s the resident waits, quicker than the 4 s the turn is awaited for
+    fake.tracker = COMPLAINT_FORM
+    sender = str(uuid.uuid4())
+    response, elapsed = await _send(quick_client, sender, "Robin Example", message_id="m-1")
+    assert response.status == 504 and elapsed < 2.5
+    assert "01707 806100" in (await response.json())["error"]["message"]
+    if resend_after_the_late_answer:
+        await _answered(fake, 1)
+    response, _ = await _send(quick_client, sender, "Robin Example", message_id="m-1")
+    assert response.status == 200
+    assert await response.json() == [{"recipient_id": sender, "text": "echo: Robin Example", "kind": "other"}]
+    assert [body["message"] for body in fake.received] == ["Robin Example"]  # one turn in Rasa, not two
+
+
+async def test_a_turn_given_up_without_a_message_id_is_not_awaited(quick_client, fake_rasa):
+    fake, _ = fake_rasa
+    fake.delay = 2.5
+    sender = str(uuid.uuid4())
+    assert (await _send(quick_client, sender, "Robin Example"))[0].status == 504
+    await asyncio.sleep(1.5)
+    assert fake.answered == []  # the relay closed the connection: Rasa's handler was cancelled, as Sanic's is
+    fake.delay = 0
+    assert (await _send(quick_client, sender, "Robin Example"))[0].status == 200
+    assert [body["message"] for body in fake.received] == ["Robin Example", "Robin Example"]
+
+
+async def test_a_late_answer_for_a_conversation_forgotten_meanwhile_is_not_kept(quick_client, fake_rasa):
+    fake, _ = fake_rasa
+    fake.delay = 2.5
+    sender = str(uuid.uuid4())
+    assert (await _send(quick_client, sender, "my name is Robin", message_id="m-1"))[0].status == 504
+    assert (await quick_client.delete(f"/api/chat/{sender}")).status == 204
+    await _answered(fake, 1)
+    await asyncio.sleep(0.3)
+    assert await quick_client.server.app[STATE].replay_get(sender, "m-1") is None
+    response, _ = await _send(quick_client, sender, "my name is Robin", message_id="m-1")
+    assert response.status == 410

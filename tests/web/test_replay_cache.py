@@ -4,9 +4,12 @@ import asyncio
 
 import pytest
 
+from bot.web import replay_cache
 from bot.web.errors import ApiError
 from bot.web.replay_cache import ReplayCache
 from bot.web.state import MemoryState
+
+PATIENCE = 5.0
 
 
 async def test_concurrent_attempts_in_one_process_share_one_relay():
@@ -18,9 +21,9 @@ async def test_concurrent_attempts_in_one_process_share_one_relay():
         await asyncio.sleep(0.05)
         return [{"text": "hi"}]
 
-    results = await asyncio.gather(*(cache.run("s", "m", relay) for _ in range(3)))
+    results = await asyncio.gather(*(cache.run("s", "m", relay, PATIENCE) for _ in range(3)))
     assert results == [[{"text": "hi"}]] * 3 and len(calls) == 1
-    assert await cache.run("s", "m", relay) == [{"text": "hi"}] and len(calls) == 1
+    assert await cache.run("s", "m", relay, PATIENCE) == [{"text": "hi"}] and len(calls) == 1
 
 
 async def test_a_claim_left_by_a_crashed_instance_frees_itself():
@@ -31,20 +34,21 @@ async def test_a_claim_left_by_a_crashed_instance_frees_itself():
     async def relay():
         return [{"text": "answered here"}]
 
-    assert await cache.run("s", "m", relay) == [{"text": "answered here"}]
+    assert await cache.run("s", "m", relay, PATIENCE) == [{"text": "answered here"}]
 
 
-async def test_a_claim_that_never_ends_is_a_503_not_a_hang():
+async def test_waiting_for_another_instance_gives_up_after_the_patience():
     state = MemoryState()
-    assert await state.replay_claim("s", "m", 60)
-    cache = ReplayCache(state, claim_seconds=0.3)
+    assert await state.replay_claim("s", "m", 60)  # another instance is answering it and stays silent
+    cache = ReplayCache(state, claim_seconds=60)
 
     async def relay():
         raise AssertionError("must not run: another instance is answering")
 
-    with pytest.raises(ApiError) as raised:
-        await cache.run("s", "m", relay)
-    assert raised.value.status == 503
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(asyncio.TimeoutError):
+        await cache.run("s", "m", relay, 0.3)
+    assert asyncio.get_running_loop().time() - started < 1.0
 
 
 async def test_a_failed_attempt_is_released_for_a_retry():
@@ -54,9 +58,84 @@ async def test_a_failed_attempt_is_released_for_a_retry():
         raise ApiError(502, "assistant_no_answer", "sorry")
 
     with pytest.raises(ApiError):
-        await cache.run("s", "m", fail)
+        await cache.run("s", "m", fail, PATIENCE)
 
     async def succeed():
         return [{"text": "second time"}]
 
-    assert await cache.run("s", "m", succeed) == [{"text": "second time"}]
+    assert await cache.run("s", "m", succeed, PATIENCE) == [{"text": "second time"}]
+
+
+async def test_an_attempt_past_the_patience_goes_on_and_its_answer_is_the_resends():
+    state = MemoryState()
+    cache = ReplayCache(state, claim_seconds=5)
+    calls = []
+
+    async def slow():
+        calls.append(1)
+        await asyncio.sleep(0.5)
+        return [{"text": "late but whole"}]
+
+    with pytest.raises(asyncio.TimeoutError):
+        await cache.run("s", "m", slow, 0.1)
+    # Resent while the first is still going on: it joins it, and Rasa is not asked again.
+    assert await cache.run("s", "m", slow, PATIENCE) == [{"text": "late but whole"}]
+    assert await state.replay_get("s", "m") == [{"text": "late but whole"}]
+    assert len(calls) == 1
+
+
+async def test_a_late_answer_is_kept_only_when_the_conversation_is_still_wanted():
+    state = MemoryState()
+    asked = []
+
+    async def forgotten(sender: str) -> bool:
+        asked.append(sender)
+        return False
+
+    cache = ReplayCache(state, claim_seconds=5, keep_late=forgotten)
+
+    async def slow():
+        await asyncio.sleep(0.3)
+        return [{"text": "your name is Robin"}]
+
+    with pytest.raises(asyncio.TimeoutError):
+        await cache.run("s", "m", slow, 0.05)
+    await asyncio.sleep(0.5)
+    assert asked == ["s"]
+    assert await state.replay_get("s", "m") is None
+    # Not stored, and the claim is given up: a resend is relayed afresh (and would meet the 410 first).
+    assert await state.replay_claim("s", "m", 5)
+
+
+async def test_an_answer_in_time_is_kept_without_asking(monkeypatch):
+    async def never(sender: str) -> bool:
+        raise AssertionError("only a late answer is checked here; the chat view checks the others")
+
+    cache = ReplayCache(MemoryState(), claim_seconds=5, keep_late=never)
+
+    async def quick():
+        return [{"text": "hi"}]
+
+    assert await cache.run("s", "m", quick, PATIENCE) == [{"text": "hi"}]
+
+
+async def test_attempts_going_on_late_are_bounded(monkeypatch):
+    monkeypatch.setattr(replay_cache, "MAX_LATE", 2)
+    cache = ReplayCache(MemoryState(), claim_seconds=5)
+    cancelled = []
+
+    async def hung():
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.append(1)
+            raise
+        return []
+
+    for index in range(4):
+        with pytest.raises(asyncio.TimeoutError):
+            await cache.run("s", f"m{index}", hung, 0.05)
+    await asyncio.sleep(0.05)
+    assert len(cancelled) == 2  # the third and fourth were given up at once, as without a message id
+    await cache.close()
+    assert len(cancelled) == 4  # and the app stopping cancels the rest

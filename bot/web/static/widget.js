@@ -284,9 +284,13 @@
     text = text.trim();
     if (!text) return "";
     var id = randomHex(12);
+    // The same words sent again after an apology are the same message: its id lets the server answer it
+    // once, with Rasa's answer to the first try if that came after all, rather than as a second message.
+    var resend = state.resend && state.resend.text === text ? state.resend.key : "";
+    state.resend = null;
     var message = { from: "user", text: shown || text, id: id };
     state.messages.push(message);
-    state.outbox.push({ id: id, text: text, typed: !!typed });
+    state.outbox.push({ id: id, key: resend || id, text: text, typed: !!typed });
     log.appendChild(messageNode(message));
     renderReplies();
     save();
@@ -309,7 +313,7 @@
       credentials: "omit",
       headers: { "Content-Type": "application/json" },
       // The message id lets the server recognise a retry, so a message is never answered twice.
-      body: JSON.stringify({ sender: sender, message: item.text, message_id: item.id }),
+      body: JSON.stringify({ sender: sender, message: item.text, message_id: item.key || item.id }),
       signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       clearTimeout(timer);
@@ -381,6 +385,7 @@
     // Said kindly, once; what they typed goes back into the box, and nothing is retried behind their back.
     tries.limited = 0;
     state.outbox.shift();
+    state.resend = { key: item.key || item.id, text: item.text };
     if (state.feedback && state.feedback.sent === item.id) state.feedback = null; // it was not taken: no thanks
     updateMessage(item.id, "Not sent");
     restore([item]);
@@ -423,6 +428,8 @@
     network.textContent = "";
     var waiting = state.outbox.splice(0);
     waiting.forEach(function (i) { updateMessage(i.id, "Not sent"); });
+    // It may have reached the server before the connection went: sent again as it was, it keeps its id.
+    state.resend = waiting.length === 1 ? { key: waiting[0].key || waiting[0].id, text: waiting[0].text } : null;
     restore(waiting);
     problem(TEXT.unreachable);
   }

@@ -40,6 +40,13 @@ from rasa_addons.tracker_plan import Plan, event_from, plan_save, public_strings
 logger = logging.getLogger(__name__)
 
 LOADED = "_redacting_store_loaded"  # set on each tracker handed out: what of it is stored
+SAVE_ATTEMPTS = 5  # 0.25 + 0.5 + 1 + 2 s between them: a restarted PostgreSQL is back within that in the drills
+FIRST_RETRY_SECONDS = 0.25
+
+
+def _connection_failed(exc: sa.exc.DBAPIError) -> bool:
+    """Whether the error says the connection failed (worth another try), not that the statement was wrong."""
+    return bool(exc.connection_invalidated) or isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError))
 
 
 @dataclass
@@ -98,9 +105,26 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         return await asyncio.to_thread(read)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the tracker's new events (redacted) in one transaction, unless the conversation was forgotten."""
+        """Store the tracker's new events (redacted) in one transaction, unless the conversation was forgotten.
+
+        A connection that fails before the commit (a database restart) is tried again, a few times over about
+        four seconds: otherwise Rasa would keep the turn in memory only, and the conversation would lose it.
+        """
         await self.stream_events(tracker)
-        await asyncio.to_thread(self._save, tracker)
+        delay = FIRST_RETRY_SECONDS
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                await asyncio.to_thread(self._save, tracker)
+                return
+            except sa.exc.DBAPIError as exc:  # not CommitUnknown: a commit that may have happened is not redone
+                # SQLite has no connection to lose, and its busy timeout has already waited for the lock.
+                if attempt == SAVE_ATTEMPTS or self.engine.dialect.name == "sqlite" or not _connection_failed(exc):
+                    raise
+                # The type only: a database error's text can quote the statement.
+                logger.warning("tracker store: database unavailable (%s); retry %d of %d in %.2f s",
+                               type(exc.orig).__name__, attempt, SAVE_ATTEMPTS - 1, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay *= 2
 
     # Reading
 

@@ -85,12 +85,17 @@ def create_tables(engine: Engine) -> None:
         )
 
 
+class CommitUnknown(Exception):
+    """The connection failed during the commit: the transaction may or may not have been stored."""
+
+
 @contextlib.contextmanager
 def conversation_transaction(engine: Engine, sender_id: str) -> Iterator[Connection]:
     """One write transaction on a conversation, serialised with forgetting it.
 
     SQLite: BEGIN IMMEDIATE takes the database's write lock before anything is read. PostgreSQL: the
-    conversation's advisory lock, which the web app's forget takes too.
+    conversation's advisory lock, which the web app's forget takes too. A failure while committing is raised as
+    CommitUnknown: unlike a failure before it, it is not safe to try again.
     """
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
@@ -98,7 +103,10 @@ def conversation_transaction(engine: Engine, sender_id: str) -> Iterator[Connect
         else:
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(sender_id))))
         yield connection
-        connection.commit()
+        try:
+            connection.commit()
+        except sa.exc.DBAPIError as exc:
+            raise CommitUnknown("the connection failed while committing") from exc
 
 
 def checkpoint(engine: Engine) -> None:

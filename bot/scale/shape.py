@@ -105,6 +105,10 @@ def replica_env(settings: Settings, shape: Shape, index: int) -> dict[str, str]:
         REDIS_URL=shape.redis_url,
         BOT_TRUSTED_PROXIES="127.0.0.1",  # nginx: the client address is in X-Forwarded-For
         TICKET_LOCK_LIFETIME=str(LOCK_LIFETIME_SECONDS),
+        # The ceiling for everyone together is sized per Rasa replica (BOT_CHAT_RATE_GLOBAL is one replica's
+        # worth here: one answers about 25 messages a second on this 2-core machine, drill 4); the shared count
+        # in Redis would otherwise hold two replicas to one's ceiling.
+        BOT_CHAT_RATE_GLOBAL=str(settings.chat_rate_global * len(shape.ports.web)),
         # Rasa's SQL tracker store keeps up to 50 (+100 overflow) connections per replica by default.
         SQL_POOL_SIZE="10", SQL_MAX_OVERFLOW="20",
     )  # fmt: skip

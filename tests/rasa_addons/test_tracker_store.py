@@ -69,3 +69,12 @@ def test_the_store(report):
     for sender, stored in report["parallel_saves"].items():
         assert _texts(stored) == ["hello", f"second message of {sender}"], sender
     assert len(report["parallel_saves"]) == 12
+
+    dropped = report["dropped_connection"]
+    if report["dialect"] == "postgresql":
+        # A connection lost before the commit (a restart): tried again, and the turn is stored once.
+        assert dropped["retried"] == {"inserts": 2, "texts": ["hello", "my answer to the question"], "raised": ""}
+    else:  # SQLite has no connection to lose: the error is Rasa's to handle, as before
+        assert dropped["retried"] == {"inserts": 1, "texts": ["hello"], "raised": "OperationalError"}
+    # Lost during the commit: it may have been stored, so it is not done again (a turn twice would be worse).
+    assert dropped["commit"] == {"raised": "CommitUnknown", "commits": 1}

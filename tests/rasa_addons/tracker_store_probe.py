@@ -180,9 +180,47 @@ async def parallel_saves(store: RedactingTrackerStore) -> dict[str, Any]:
     return {sender: rows(store, sender) for sender in senders}
 
 
+async def dropped_connection(store: RedactingTrackerStore) -> dict[str, Any]:
+    """The connection fails once before the commit (PostgreSQL restarting), then once during a commit."""
+    sender, calls = "dropped-connection", {"inserts": 0, "commits": 0}
+    await turn(store, sender, said("hello", "greet"))
+
+    def drop_first_insert(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO events"):
+            calls["inserts"] += 1
+            if calls["inserts"] == 1:
+                raise sa.exc.OperationalError(statement, {}, OSError("server closed the connection unexpectedly"))
+
+    sa.event.listen(store.engine, "before_cursor_execute", drop_first_insert)
+    try:
+        await turn(store, sender, said("my answer to the question"))
+        raised = ""
+    except sa.exc.OperationalError as exc:
+        raised = type(exc).__name__
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", drop_first_insert)
+    texts = [r.get("text") for r in rows(store, sender) if r["event"] == "user"]
+    retried = {"inserts": calls["inserts"], "texts": texts, "raised": raised}
+
+    def drop_commit(conn: Any) -> None:
+        calls["commits"] += 1
+        raise sa.exc.OperationalError("COMMIT", {}, OSError("server closed the connection unexpectedly"))
+
+    sa.event.listen(store.engine, "commit", drop_commit)
+    try:
+        await turn(store, sender, said("a third message"))
+        raised = ""
+    except tracker_tables.CommitUnknown as exc:
+        raised = type(exc).__name__
+    finally:
+        sa.event.remove(store.engine, "commit", drop_commit)
+    return {"retried": retried, "commit": {"raised": raised, "commits": calls["commits"]}}
+
+
 async def main() -> None:
     store = RedactingTrackerStore(DOMAIN, URL)
     report = {
+        "dialect": store.engine.dialect.name,
         "form_values": await form_values(store),
         "forgotten": await forgotten(store),
         "removed_meanwhile": await removed_meanwhile(store),
@@ -191,6 +229,7 @@ async def main() -> None:
         "legacy": await legacy(URL),
         "concurrent_forget": await concurrent_forget(store),
         "parallel_saves": await parallel_saves(store),
+        "dropped_connection": await dropped_connection(store),
     }
     print(json.dumps(report))
 

@@ -27,6 +27,7 @@ def test_replica_two_talks_to_rasa_two_through_nginx_on_the_shared_databases(tmp
         "rasa_addons.lock_store.LivenessLockStore", "6379", "1"
     )
     assert env["TICKET_LOCK_LIFETIME"] == str(shape.LOCK_LIFETIME_SECONDS)
+    assert env["BOT_CHAT_RATE_GLOBAL"] == "3600"  # the default ceiling (1800 a minute) for each of two replicas
 
 
 def test_every_rasa_replica_serves_the_one_model_file(tmp_path):

@@ -10,6 +10,8 @@ Whoever changes a conversation's events elsewhere (forgetting, retention, erasur
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,6 +52,13 @@ FORGOTTEN = sa.Table(
 )
 
 
+# One SQLite engine's writers in this process queue on a lock of the process: each is woken as soon as the one
+# before it commits, where SQLite's own busy handler would have them poll the file lock, sleeping up to 100 ms
+# between tries, and under load some waited over the web app's 4 s (a 504) while others went first. Rasa saves
+# each turn from a thread of its own. Other processes (the web app, the action server) still meet the file lock.
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # Deleted and rewritten rows are overwritten with zeros, not left in free pages.
@@ -71,6 +80,7 @@ def create_engine(url: str) -> Engine:
             connect_args={"timeout": 30, "check_same_thread": False},
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        _SQLITE_WRITERS[engine] = threading.Lock()
         return engine
     return sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
 
@@ -93,11 +103,12 @@ class CommitUnknown(Exception):
 def conversation_transaction(engine: Engine, sender_id: str) -> Iterator[Connection]:
     """One write transaction on a conversation, serialised with forgetting it.
 
-    SQLite: BEGIN IMMEDIATE takes the database's write lock before anything is read. PostgreSQL: the
-    conversation's advisory lock, which the web app's forget takes too. A failure while committing is raised as
-    CommitUnknown: unlike a failure before it, it is not safe to try again.
+    SQLite: BEGIN IMMEDIATE takes the database's write lock before anything is read (after this process's other
+    writers of the engine, in turn). PostgreSQL: the conversation's advisory lock, which the web app's forget
+    takes too. A failure while committing is raised as CommitUnknown: unlike a failure before it, it is not safe
+    to try again.
     """
-    with engine.connect() as connection:
+    with _SQLITE_WRITERS.get(engine) or contextlib.nullcontext(), engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:

@@ -13,7 +13,8 @@ def _shape(tmp_path):
     return shape.Shape(tmp_path, ports, Path("/models/bot-x.tar.gz"))
 
 
-def test_replica_two_talks_to_rasa_two_through_nginx_on_the_shared_databases(tmp_path):
+def test_replica_two_talks_to_rasa_two_through_nginx_on_the_shared_databases(tmp_path, monkeypatch):
+    monkeypatch.delenv("BOT_CHAT_RATE_GLOBAL", raising=False)
     layout = _shape(tmp_path)
     env = shape.replica_env(replace(Settings.from_env({}), var_dir=tmp_path), layout, 1)
     assert env["BOT_WEB_PORT"] == "12"
@@ -27,7 +28,7 @@ def test_replica_two_talks_to_rasa_two_through_nginx_on_the_shared_databases(tmp
         "rasa_addons.lock_store.LivenessLockStore", "6379", "1"
     )
     assert env["TICKET_LOCK_LIFETIME"] == str(shape.LOCK_LIFETIME_SECONDS)
-    assert env["BOT_CHAT_RATE_GLOBAL"] == "3600"  # the default ceiling (1800 a minute) for each of two replicas
+    assert env["BOT_CHAT_RATE_GLOBAL"] == "4800"  # the ceiling on everyone together: 2400 a minute per replica
 
 
 def test_every_rasa_replica_serves_the_one_model_file(tmp_path):
@@ -54,3 +55,8 @@ def test_ports_are_chosen_free_and_distinct():
     every = [*ports.web, *ports.rasa, *ports.actions, *ports.rasa_via_nginx, *ports.actions_via_nginx,
              ports.postgres, ports.redis]  # fmt: skip
     assert 8080 not in every and len(set(every)) == 12
+
+
+def test_the_operators_ceiling_on_everyone_together_is_for_the_whole_shape():
+    assert shape.global_ceiling(2, {"BOT_CHAT_RATE_GLOBAL": "900"}) == 900
+    assert shape.global_ceiling(2, {}) == 2 * shape.CEILING_PER_REPLICA

@@ -80,6 +80,8 @@ class ReplayCache:
                 self._go_on_late(task)
             raise
         except asyncio.CancelledError:
+            if task.cancelled():  # the attempt was given up (too many late ones, or the app stopping): no answer
+                raise asyncio.TimeoutError from None
             if started_here and not task.done():  # the request itself went away: same as a timeout
                 self._go_on_late(task)
             raise

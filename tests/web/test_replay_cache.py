@@ -139,3 +139,20 @@ async def test_attempts_going_on_late_are_bounded(monkeypatch):
     assert len(cancelled) == 2  # the third and fourth were given up at once, as without a message id
     await cache.close()
     assert len(cancelled) == 4  # and the app stopping cancels the rest
+
+
+async def test_a_resend_waiting_on_an_attempt_that_is_given_up_gets_a_timeout_not_a_cancellation(monkeypatch):
+    monkeypatch.setattr(replay_cache, "MAX_LATE", 0)  # every attempt past its patience is given up at once
+    cache = ReplayCache(MemoryState(), claim_seconds=5)
+
+    async def hung():
+        await asyncio.sleep(30)
+        return []
+
+    first = asyncio.ensure_future(cache.run("s", "m", hung, 0.2))
+    await asyncio.sleep(0.05)
+    resend = asyncio.ensure_future(cache.run("s", "m", hung, PATIENCE))  # joins the first
+    with pytest.raises(asyncio.TimeoutError):
+        await first
+    with pytest.raises(asyncio.TimeoutError):  # the apology follows, rather than a dropped connection
+        await resend

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -111,6 +112,8 @@ def start_stack(work_dir: Path, extra_env: dict[str, str] | None = None, databas
         # A hung service is found within 3 probes of 3 s, 2 s apart (the fault tests wait for it).
         "BOT_HEALTH_INTERVAL": "2",
         "BOT_HEALTH_TIMEOUT": "3",
+        # Known to the tests too, which read Rasa's tracker on loopback as the web app does.
+        "BOT_RASA_TOKEN": secrets.token_urlsafe(24),
         **(extra_env or {}),
     }
     settings = Settings.from_env(env)

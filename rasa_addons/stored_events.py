@@ -18,6 +18,7 @@ Rasa's JSON form (`Event.as_dict()`).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,10 @@ def _withheld(event: dict[str, Any]) -> str | None:
     return WITHHELD_RISK_LEVELS.get(level) if isinstance(level, str) else None
 
 
+# The web app's id of a resident's message (bot/web/relay.py), kept as it is in the stored metadata.
+MESSAGE_ID_KEY = "message_id"
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 STRUCTURE_KEYS = ("intent", "intent_ranking", "response_selector", "message_id")  # names and scores, not text
 
 
@@ -151,6 +156,11 @@ def redact_user(event: dict[str, Any], state: State) -> dict[str, Any]:
             parse_data["entities"] = [_entity(entity, placeholder) for entity in entities]
         stored["parse_data"] = parse_data
     stored["metadata"] = derived(stored.get("metadata") or {})
+    message_id = (event.get("metadata") or {}).get(MESSAGE_ID_KEY)
+    if isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id):
+        # The web app's random id for the message, no one's data: how it knows Rasa finished a turn whose answer
+        # never reached it (bot/web/relay.py), so a resend is not taken as a second message.
+        stored["metadata"][MESSAGE_ID_KEY] = message_id
     return stored
 
 

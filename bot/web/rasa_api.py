@@ -29,10 +29,12 @@ async def post_message(
         return await response.json(content_type=None)
 
 
-async def tracker_state(app: web.Application, sender: str, timeout: float) -> dict[str, Any]:
-    """The conversation's current state (slots, active form, latest message), without its events."""
+async def tracker_state(
+    app: web.Application, sender: str, timeout: float, include_events: str = "NONE"
+) -> dict[str, Any]:
+    """The conversation's current state (slots, active form, latest message), without its events unless asked."""
     settings = app[SETTINGS]
-    params = {"include_events": "NONE"}
+    params = {"include_events": include_events}
     if settings.rasa_token:
         params["token"] = settings.rasa_token
     async with app[HTTP].get(

@@ -3,7 +3,8 @@
 The whole of BOT_RASA_TIMEOUT is shared out: most of it waiting for Rasa, the rest to look up in Rasa's tracker
 what the resident was doing, for the apology's phone number. An empty answer (the action server down), an error,
 no Rasa at all or a slow one (the action server hung) become a 502/503/504 in the one error shape whose message
-is that apology, with 999.
+is that apology, with 999. A message with an id is answered once however often it is sent (bot/web/replay_cache.py),
+and when Rasa stored its turn but the answer was lost on the way, the answer is read back from the tracker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from bot.web.state import Replies
 log = logging.getLogger(__name__)
 
 LOOKUP_SECONDS = 1.0  # at most this much of the budget goes to finding the right phone number
+# The message's id in its metadata, which the tracker store keeps (rasa_addons/stored_events.py): how a turn
+# Rasa finished is recognised when its answer was lost on the way.
+MESSAGE_ID_KEY = "message_id"
+# Failures after which Rasa may have finished the turn all the same: it died or failed before answering.
+CONNECTION_FAILURES = frozenset({"assistant_error", "assistant_unavailable"})
 
 
 def budget(app: web.Application) -> tuple[float, float]:
@@ -62,10 +68,12 @@ class NoAnswer(Exception):
         self.status, self.code, self.why = status, code, why
 
 
-async def ask(app: web.Application, sender: str, message: str, wait: float, client: str) -> Replies:
+async def ask(
+    app: web.Application, sender: str, message: str, wait: float, client: str, message_id: str | None = None
+) -> Replies:
     """Rasa's usable answer to one message within `wait` seconds, each message with its kind; else NoAnswer."""
     try:
-        metadata = {CLIENT_METADATA_KEY: client}
+        metadata = {CLIENT_METADATA_KEY: client, **({MESSAGE_ID_KEY: message_id} if message_id else {})}
         replies = usable(await post_message(app, sender, message, wait, metadata))
     except asyncio.TimeoutError:
         raise NoAnswer(504, "assistant_timeout", f"Rasa did not answer within {wait:.1f} s") from None
@@ -76,6 +84,49 @@ async def ask(app: web.Application, sender: str, message: str, wait: float, clie
     if not replies:
         raise NoAnswer(502, "assistant_no_answer", "Rasa answered nothing (is the action server down?)")
     return app[DOMAIN].annotate(replies)
+
+
+def answered_in(events: Any, sender: str, message_id: str) -> list[dict[str, Any]]:
+    """The assistant's messages after the resident's last one, if that one is this message; else none."""
+    if not isinstance(events, list):
+        return []
+    users = [i for i, event in enumerate(events) if isinstance(event, dict) and event.get("event") == "user"]
+    if not users or (events[users[-1]].get("metadata") or {}).get(MESSAGE_ID_KEY) != message_id:
+        return []
+    replies = []
+    for event in events[users[-1] + 1 :]:
+        if isinstance(event, dict) and event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons")
+            reply = {"recipient_id": sender, "text": event.get("text")}
+            replies.append({**reply, "buttons": buttons} if buttons else reply)
+    return replies
+
+
+async def ask_once(
+    app: web.Application, sender: str, message: str, wait: float, client: str, message_id: str
+) -> Replies:
+    """ask(); but when the connection failed, Rasa may have finished the turn all the same: then its answer.
+
+    A Rasa server that dies after storing a turn, before answering, leaves the web app a dropped connection;
+    resent as new, the message would be a second one (a form would take it for the next question's answer).
+    The tracker says whether the resident's last message is this one, and what the assistant said after it
+    (as stored: a form value it repeated shows as its placeholder).
+    """
+    try:
+        return await ask(app, sender, message, wait, client, message_id)
+    except NoAnswer as exc:
+        if exc.code not in CONNECTION_FAILURES:
+            raise
+        _, lookup = budget(app)
+        try:
+            state = await tracker_state(app, sender, lookup, include_events="AFTER_RESTART")
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            raise exc from None
+        replies = usable(answered_in(state.get("events"), sender, message_id))
+        if not replies:
+            raise
+        log.warning("%s after it had answered: the answer was read from the tracker", exc.why)
+        return app[DOMAIN].annotate(replies)
 
 
 async def relay(
@@ -93,7 +144,8 @@ async def relay(
         if message_id is None:
             return await ask(app, sender, message, wait, client)
         late = late_seconds(app[SETTINGS])
-        return await app[REPLAYS].run(sender, message_id, lambda: ask(app, sender, message, late, client), wait)
+        attempt = lambda: ask_once(app, sender, message, late, client, message_id)  # noqa: E731
+        return await app[REPLAYS].run(sender, message_id, attempt, wait)
     except asyncio.TimeoutError:
         log.warning("Rasa did not answer within %.1f s (is the action server hung?)", wait)
         raise await _failure(app, sender, 504, "assistant_timeout") from None

@@ -192,3 +192,59 @@ async def test_a_late_answer_for_a_conversation_forgotten_meanwhile_is_not_kept(
     assert await quick_client.server.app[STATE].replay_get(sender, "m-1") is None
     response, _ = await _send(quick_client, sender, "my name is Robin", message_id="m-1")
     assert response.status == 410
+
+
+EMAIL_QUESTION = 'What email address can the team use to contact you? Type "skip" if you\'d rather give a phone number.'
+
+
+def _events_after(message_id: str) -> dict:
+    """A tracker whose last turn is the message with this id, answered with a question and a button."""
+    return {
+        "active_loop": {"name": "complaint_form"},
+        "events": [
+            {"event": "user", "text": "earlier", "metadata": {"message_id": "m-0"}},
+            {"event": "bot", "text": "What's your name?"},
+            {"event": "user", "text": "[name]", "metadata": {"message_id": message_id}},
+            {"event": "slot", "name": "requested_slot", "value": "complaint_email"},
+            {"event": "bot", "text": EMAIL_QUESTION, "data": {"buttons": [{"title": "Skip", "payload": "skip"}]}},
+            {"event": "action", "name": "action_listen"},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("status", [502, 500])
+async def test_a_turn_rasa_stored_before_failing_is_answered_from_its_tracker(client, fake_rasa, status):
+    fake, _ = fake_rasa
+    fake.status = status  # the Rasa server stored the turn, then died before answering (nginx: 502)
+    fake.tracker = _events_after("m-1")
+    sender = str(uuid.uuid4())
+    response, _ = await _send(client, sender, "Robin Example", message_id="m-1")
+    assert response.status == 200
+    assert await response.json() == [{
+        "recipient_id": sender, "text": EMAIL_QUESTION,
+        "buttons": [{"title": "Skip", "payload": "skip"}], "kind": "other",
+    }]  # fmt: skip
+    assert fake.received[0]["metadata"]["message_id"] == "m-1"
+    assert fake.tracker_requests[-1]["include_events"] == "AFTER_RESTART"
+    fake.status = 200
+    again, _ = await _send(client, sender, "Robin Example", message_id="m-1")  # resent: the same answer, kept
+    assert await again.json() == await response.json()
+    assert len(fake.received) == 1  # Rasa never saw it twice
+
+
+async def test_when_the_last_message_in_the_tracker_is_another_one_the_apology_stands(client, fake_rasa):
+    fake, _ = fake_rasa
+    fake.status = 502
+    fake.tracker = _events_after("m-0")  # the dead Rasa never stored this message
+    response, _ = await _send(client, message="Robin Example", message_id="m-1")
+    assert response.status == 502
+    assert "01707 806100" in (await response.json())["error"]["message"]
+
+
+async def test_without_a_message_id_the_events_are_never_read(client, fake_rasa):
+    fake, _ = fake_rasa
+    fake.status = 502
+    fake.tracker = _events_after("m-1")
+    response, _ = await _send(client, message="Robin Example")
+    assert response.status == 502
+    assert [r["include_events"] for r in fake.tracker_requests] == ["NONE"]

@@ -4,9 +4,12 @@ Each test runs on the session's stack of every backend under test (SQLite, and P
 """
 
 import asyncio
+import json
 import os
 import signal
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from contextlib import contextmanager
 
@@ -15,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.db.engine import create_engine
+from bot.web.relay import answered_in
 
 pytestmark = pytest.mark.stack
 
@@ -64,6 +68,24 @@ def test_conversation_is_kept_in_the_tracker_store(any_stack):
     stack.chat(sender, "hi")
     stack.chat(sender, "what can you do")
     assert _intents(stack.settings, sender) == ["greet", "capabilities"]
+
+
+def test_rasa_keeps_the_message_id_so_a_finished_turn_whose_answer_was_lost_can_be_read_back(any_stack):
+    stack = any_stack
+    sender = str(uuid.uuid4())
+    stack.chat(sender, "/start_complaint")
+    status, replies = stack.request(
+        "POST", "/api/chat", {"sender": sender, "message": "I was affected", "message_id": "m-stack-1"}
+    )
+    assert status == 200
+    # What the relay reads when a connection fails after Rasa stored the turn: the same messages, from the tracker.
+    query = urllib.parse.urlencode({"include_events": "AFTER_RESTART", "token": stack.settings.rasa_token})
+    with urllib.request.urlopen(f"{stack.settings.rasa_url}/conversations/{sender}/tracker?{query}") as response:
+        events = json.loads(response.read())["events"]
+    read_back = answered_in(events, sender, "m-stack-1")
+    assert [(r["text"], r.get("buttons")) for r in read_back] == [(r["text"], r.get("buttons")) for r in replies]
+    assert "What's your name?" in read_back[-1]["text"]
+    assert answered_in(events, sender, "another-id") == []
 
 
 def test_the_relay_keeps_the_message_out_of_the_log(any_stack):

@@ -10,6 +10,7 @@ and when Rasa stored its turn but the answer was lost on the way, the answer is 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from typing import Any
 
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 LOOKUP_SECONDS = 1.0  # at most this much of the budget goes to finding the right phone number
 # The message's id in its metadata, which the tracker store keeps (rasa_addons/stored_events.py): how a turn
-# Rasa finished is recognised when its answer was lost on the way.
+# Rasa finished is recognised when its answer was lost on the way. What is sent is a hash of the conversation
+# and the client's id, so that whatever a client puts in its id, nothing of it is stored.
 MESSAGE_ID_KEY = "message_id"
 # Failures after which Rasa may have finished the turn all the same: it died or failed before answering.
 CONNECTION_FAILURES = frozenset({"assistant_error", "assistant_unavailable"})
@@ -73,7 +75,9 @@ async def ask(
 ) -> Replies:
     """Rasa's usable answer to one message within `wait` seconds, each message with its kind; else NoAnswer."""
     try:
-        metadata = {CLIENT_METADATA_KEY: client, **({MESSAGE_ID_KEY: message_id} if message_id else {})}
+        metadata = {CLIENT_METADATA_KEY: client}
+        if message_id:
+            metadata[MESSAGE_ID_KEY] = turn_key(sender, message_id)
         replies = usable(await post_message(app, sender, message, wait, metadata))
     except asyncio.TimeoutError:
         raise NoAnswer(504, "assistant_timeout", f"Rasa did not answer within {wait:.1f} s") from None
@@ -86,12 +90,17 @@ async def ask(
     return app[DOMAIN].annotate(replies)
 
 
+def turn_key(sender: str, message_id: str) -> str:
+    """The id Rasa gets for a message: a hash of the conversation and the client's id (32 hex digits)."""
+    return hashlib.sha256(f"{sender}\n{message_id}".encode()).hexdigest()[:32]
+
+
 def answered_in(events: Any, sender: str, message_id: str) -> list[dict[str, Any]]:
     """The assistant's messages after the resident's last one, if that one is this message; else none."""
     if not isinstance(events, list):
         return []
     users = [i for i, event in enumerate(events) if isinstance(event, dict) and event.get("event") == "user"]
-    if not users or (events[users[-1]].get("metadata") or {}).get(MESSAGE_ID_KEY) != message_id:
+    if not users or (events[users[-1]].get("metadata") or {}).get(MESSAGE_ID_KEY) != turn_key(sender, message_id):
         return []
     replies = []
     for event in events[users[-1] + 1 :]:

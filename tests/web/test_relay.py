@@ -2,6 +2,7 @@
 resident was doing and 999, in the one error shape; nothing in the conversation is changed."""
 
 import asyncio
+import re
 import time
 import uuid
 from dataclasses import replace
@@ -12,6 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.web.apology import APOLOGIES, CASE, COMPLAINT, GENERAL, LOST
 from bot.web.app import create_app
 from bot.web.keys import STATE
+from bot.web.relay import turn_key
 
 COMPLAINT_FORM = {"active_loop": {"name": "complaint_form"}}
 
@@ -197,14 +199,14 @@ async def test_a_late_answer_for_a_conversation_forgotten_meanwhile_is_not_kept(
 EMAIL_QUESTION = 'What email address can the team use to contact you? Type "skip" if you\'d rather give a phone number.'
 
 
-def _events_after(message_id: str) -> dict:
+def _events_after(sender: str, message_id: str) -> dict:
     """A tracker whose last turn is the message with this id, answered with a question and a button."""
     return {
         "active_loop": {"name": "complaint_form"},
         "events": [
-            {"event": "user", "text": "earlier", "metadata": {"message_id": "m-0"}},
+            {"event": "user", "text": "earlier", "metadata": {"message_id": turn_key(sender, "m-0")}},
             {"event": "bot", "text": "What's your name?"},
-            {"event": "user", "text": "[name]", "metadata": {"message_id": message_id}},
+            {"event": "user", "text": "[name]", "metadata": {"message_id": turn_key(sender, message_id)}},
             {"event": "slot", "name": "requested_slot", "value": "complaint_email"},
             {"event": "bot", "text": EMAIL_QUESTION, "data": {"buttons": [{"title": "Skip", "payload": "skip"}]}},
             {"event": "action", "name": "action_listen"},
@@ -216,15 +218,17 @@ def _events_after(message_id: str) -> dict:
 async def test_a_turn_rasa_stored_before_failing_is_answered_from_its_tracker(client, fake_rasa, status):
     fake, _ = fake_rasa
     fake.status = status  # the Rasa server stored the turn, then died before answering (nginx: 502)
-    fake.tracker = _events_after("m-1")
     sender = str(uuid.uuid4())
+    fake.tracker = _events_after(sender, "m-1")
     response, _ = await _send(client, sender, "Robin Example", message_id="m-1")
     assert response.status == 200
     assert await response.json() == [{
         "recipient_id": sender, "text": EMAIL_QUESTION,
         "buttons": [{"title": "Skip", "payload": "skip"}], "kind": "other",
     }]  # fmt: skip
-    assert fake.received[0]["metadata"]["message_id"] == "m-1"
+    # Rasa gets (and the tracker store keeps) a hash of the conversation and the id, never the client's own text.
+    assert fake.received[0]["metadata"]["message_id"] == turn_key(sender, "m-1") != "m-1"
+    assert re.fullmatch(r"[0-9a-f]{32}", turn_key(sender, "Jane Smith 07700 900123"))
     assert fake.tracker_requests[-1]["include_events"] == "AFTER_RESTART"
     fake.status = 200
     again, _ = await _send(client, sender, "Robin Example", message_id="m-1")  # resent: the same answer, kept
@@ -235,8 +239,9 @@ async def test_a_turn_rasa_stored_before_failing_is_answered_from_its_tracker(cl
 async def test_when_the_last_message_in_the_tracker_is_another_one_the_apology_stands(client, fake_rasa):
     fake, _ = fake_rasa
     fake.status = 502
-    fake.tracker = _events_after("m-0")  # the dead Rasa never stored this message
-    response, _ = await _send(client, message="Robin Example", message_id="m-1")
+    sender = str(uuid.uuid4())
+    fake.tracker = _events_after(sender, "m-0")  # the dead Rasa never stored this message
+    response, _ = await _send(client, sender, "Robin Example", message_id="m-1")
     assert response.status == 502
     assert "01707 806100" in (await response.json())["error"]["message"]
 
@@ -244,7 +249,8 @@ async def test_when_the_last_message_in_the_tracker_is_another_one_the_apology_s
 async def test_without_a_message_id_the_events_are_never_read(client, fake_rasa):
     fake, _ = fake_rasa
     fake.status = 502
-    fake.tracker = _events_after("m-1")
-    response, _ = await _send(client, message="Robin Example")
+    sender = str(uuid.uuid4())
+    fake.tracker = _events_after(sender, "m-1")
+    response, _ = await _send(client, sender, "Robin Example")
     assert response.status == 502
     assert [r["include_events"] for r in fake.tracker_requests] == ["NONE"]

@@ -125,9 +125,10 @@ def _withheld(event: dict[str, Any]) -> str | None:
     return WITHHELD_RISK_LEVELS.get(level) if isinstance(level, str) else None
 
 
-# The web app's id of a resident's message (a hash: bot/web/relay.py), kept as it is in the stored metadata.
+# The web app's id of a resident's message in its metadata, kept as it is when stored: a hash of the conversation
+# and the client's id (bot/web/relay.py `turn_key`), so nothing else is kept under this key.
 MESSAGE_ID_KEY = "message_id"
-MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+TURN_KEY = re.compile(r"[0-9a-f]{32}")
 
 STRUCTURE_KEYS = ("intent", "intent_ranking", "response_selector", "message_id")  # names and scores, not text
 
@@ -157,7 +158,7 @@ def redact_user(event: dict[str, Any], state: State) -> dict[str, Any]:
         stored["parse_data"] = parse_data
     stored["metadata"] = derived(stored.get("metadata") or {})
     message_id = (event.get("metadata") or {}).get(MESSAGE_ID_KEY)
-    if isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id):
+    if isinstance(message_id, str) and TURN_KEY.fullmatch(message_id):
         # The web app's hash of the conversation and the message's id, no one's data: how it knows Rasa finished
         # a turn whose answer never reached it (bot/web/relay.py), so a resend is not taken as a second message.
         stored["metadata"][MESSAGE_ID_KEY] = message_id

@@ -50,11 +50,12 @@ async def send(
 ) -> Answer:
     """POST one message to /api/chat (or Rasa's webhook) and read the answer as the widget would."""
     started, sent_at = time.perf_counter(), time.monotonic()
-    body = {"sender": sender, "message": text} if message_id is None else {"sender": sender, "message": text,
-                                                                           "message_id": message_id}  # fmt: skip
+    request = {"sender": sender, "message": text}
+    if message_id is not None:
+        request["message_id"] = message_id
     try:
         headers = scenarios.resident_headers(sender)
-        async with session.post(url, json=body, headers=headers,
+        async with session.post(url, json=request, headers=headers,
                                 timeout=aiohttp.ClientTimeout(total=timeout)) as response:  # fmt: skip
             body = await response.json(content_type=None)
             status = response.status

@@ -24,14 +24,11 @@ from bot.web.errors import ApiError
 from bot.web.keys import DOMAIN, REPLAYS, SETTINGS
 from bot.web.rasa_api import post_message, tracker_state
 from bot.web.state import Replies
+from rasa_addons.stored_events import MESSAGE_ID_KEY
 
 log = logging.getLogger(__name__)
 
 LOOKUP_SECONDS = 1.0  # at most this much of the budget goes to finding the right phone number
-# The message's id in its metadata, which the tracker store keeps (rasa_addons/stored_events.py): how a turn
-# Rasa finished is recognised when its answer was lost on the way. What is sent is a hash of the conversation
-# and the client's id, so that whatever a client puts in its id, nothing of it is stored.
-MESSAGE_ID_KEY = "message_id"
 # Failures after which Rasa may have finished the turn all the same: it died or failed before answering.
 CONNECTION_FAILURES = frozenset({"assistant_error", "assistant_unavailable"})
 
@@ -91,7 +88,12 @@ async def ask(
 
 
 def turn_key(sender: str, message_id: str) -> str:
-    """The id Rasa gets for a message: a hash of the conversation and the client's id (32 hex digits)."""
+    """The id Rasa gets for a message: a hash of the conversation and the client's id (32 hex digits).
+
+    It goes in the message's metadata under MESSAGE_ID_KEY, which the tracker store keeps: how a turn Rasa
+    finished is recognised when its answer was lost on the way. Being a hash, nothing a client puts in its id
+    is stored.
+    """
     return hashlib.sha256(f"{sender}\n{message_id}".encode()).hexdigest()[:32]
 
 

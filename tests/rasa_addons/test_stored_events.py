@@ -64,8 +64,8 @@ def test_an_answer_typed_into_a_form_is_stored_as_a_placeholder(requested, place
 @pytest.mark.parametrize("state", [State(), asking("complaint_form", "complaint_name")], ids=["redacted", "answer"])
 def test_the_web_apps_message_id_is_kept_and_nothing_else_rides_on_its_key(state):
     event = user("Zebedee Quux")
-    event["metadata"] = {"message_id": "3f2a9c0d1e4b", "client": "client:abc"}
-    assert redact_event(event, state)["metadata"]["message_id"] == "3f2a9c0d1e4b"
+    event["metadata"] = {"message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a", "client": "client:abc"}
+    assert redact_event(event, state)["metadata"]["message_id"] == "3f2a9c0d1e4b5a6978877f6e5d4c3b2a"
     event["metadata"] = {"message_id": "call 07700 900123"}  # not an id: redacted like any other text
     assert "07700" not in str(redact_event(event, state)["metadata"])
 

@@ -385,12 +385,17 @@
     // Said kindly, once; what they typed goes back into the box, and nothing is retried behind their back.
     tries.limited = 0;
     state.outbox.shift();
-    state.resend = { key: item.key || item.id, text: item.text };
+    state.resend = resendOf(item);
     if (state.feedback && state.feedback.sent === item.id) state.feedback = null; // it was not taken: no thanks
     updateMessage(item.id, "Not sent");
     restore([item]);
     problem(why);
     pump();
+  }
+
+  function resendOf(item) {
+    // What a message given back to the resident keeps, so that the same words sent again keep its id.
+    return { key: item.key || item.id, text: item.text };
   }
 
   function problem(text) {
@@ -429,7 +434,7 @@
     var waiting = state.outbox.splice(0);
     waiting.forEach(function (i) { updateMessage(i.id, "Not sent"); });
     // It may have reached the server before the connection went: sent again as it was, it keeps its id.
-    state.resend = waiting.length === 1 ? { key: waiting[0].key || waiting[0].id, text: waiting[0].text } : null;
+    state.resend = waiting.length === 1 ? resendOf(waiting[0]) : null;
     restore(waiting);
     problem(TEXT.unreachable);
   }

@@ -62,6 +62,18 @@ def test_danger_gets_999_first(any_stack):
     assert replies[0]["text"].startswith("If you or someone else is in danger right now, call 999")
 
 
+def test_a_past_harm_told_with_personal_details_gets_its_help_and_the_details_are_not_kept(any_stack):
+    stack = any_stack
+    sender = str(uuid.uuid4())
+    message = "my stepdad hit me for years when i was a kid, im 24 now. my name is Priya Khan, 07700 900456, AL1 3XY"
+    said = " ".join(reply.get("text") or "" for reply in stack.chat(sender, message))
+    # The help for that harm, not "please don't share personal details" (the postcode made it a case detail).
+    assert "0808 2000 247" in said and "999" in said
+    assert "share personal details" not in said
+    stored = " ".join(asyncio.run(_column(stack.settings, sender, "SELECT data FROM events WHERE sender_id = :s")))
+    assert stored and all(detail not in stored for detail in ("Priya Khan", "07700 900456", "AL1 3XY", "stepdad"))
+
+
 def test_conversation_is_kept_in_the_tracker_store(any_stack):
     stack = any_stack
     sender = str(uuid.uuid4())

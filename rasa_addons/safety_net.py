@@ -43,6 +43,12 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:going to|gonna|about to|want to) (?:end|take) (?:my|it all|my own) ?(?:life|lives)?\b",
         r"\bi'?m (?:going to|gonna|about to) (?:end it|jump|take (?:them|the pills|the tablets))\b",
         r"\b(?:i'?ve|i have|just) (?:taken|took|swallowed) (?:an overdose|all (?:my|the|of my) (?:pills|tablets))\b",
+        # A stock of medication set out, with taking it or a time to do so ("my meds lined up, taking them after
+        # this"): a plan, which a hand test found the model giving "Did you mean" rather than 999.
+        r"\b(?:pills|tablets|meds|medication|painkillers)\b[^.?!]{0,40}\b(?:lined up|counted out|saved up)\b"
+        r"[^?]{0,60}\b(?:taking|take|swallow|swallowing|tonight|after this)\b",
+        r"\b(?:going to|gonna|about to|i'?ll|will) (?:take|swallow|neck) (?:all (?:my|of my|the) |the lot of (?:my )?)"
+        r"(?:pills|tablets|meds|medication)\b",
         r"\b(?:is|are|isn'?t|he'?s|she'?s|not|stopped) (?:not )?breathing\b|\bcan'?t breathe\b",
         r"\b(?:need|send|call) (?:an |the )?ambulance\b",
         r"\b(?:i am|i'?m|we are|we're) in (?:immediate |serious |real )?danger\b",

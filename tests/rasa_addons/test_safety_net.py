@@ -30,6 +30,9 @@ ALWAYS_CAUGHT = [
     "the house next door is on fire",
     "i want to kill myself",
     "i'm going to end my life tonight",
+    "done with it all. got a months worth of my meds lined up, taking them after this",
+    "my tablets are counted out on the table and im taking them tonight",
+    "im gonna take all my meds when everyone is asleep",
     "my dad is not breathing",
     "my mum isnt breathing",
     "we need an ambulance",
@@ -60,6 +63,10 @@ NEVER_CAUGHT = [
     # Saying they will not.
     "i don't want to hurt myself but i can't go on like this",
     "i'm not going to kill myself, i just need to talk",
+    "i would never take all my tablets, i just feel low",
+    # Medication without a plan.
+    "i had my meds lined up for the week and someone stole the box from my car",
+    "can i bring my tablets to the police station",
     # Ordinary questions.
     "how do i report a burglary that happened last week",
     "what is beacon",

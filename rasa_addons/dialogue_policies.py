@@ -3,8 +3,9 @@
 They are Rasa's `RulePolicy` and `MemoizationPolicy` with one method replaced: `_prediction_states` takes the
 conversation's states from `rasa_addons.past_states` instead of working out every earlier turn again at each
 prediction, and then does what Rasa's `MaxHistoryTrackerFeaturizer.prediction_states` does with them. What
-they learn and predict is unchanged (`tests/rasa_addons/test_dialogue_policies.py`). The class names stay
-Rasa's, because Rasa tells a memorised prediction by the name's ending (`rasa.core.policies.ensemble`).
+they learn and predict is unchanged (`tests/rasa_addons/test_past_states.py` compares both policies with
+Rasa's own). The class names stay Rasa's, because Rasa tells a memorised prediction by the name's ending
+(`rasa.core.policies.ensemble`).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ tracker how far it got, so a later prediction in the same turn only works out th
 What it remembers is dropped, and everything worked out again from the start, whenever the earlier result could
 differ: the applied events are no longer an extension of those already seen (a rewind, a restart, a form's
 repeated step folded away), the domain or the policy's flags differ, or an event changed a user message that
-states already worked out depend on. `tests/rasa_addons/test_past_states.py` checks the two agree at every
-event of every test story.
+states already worked out depend on. `tests/rasa_addons/test_past_states.py` checks the two agree after every
+event of every conversation test and training story.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Rasa's own). The class names stay Rasa's, because Rasa tells a memorised predict
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from rasa.core.policies import memoization, rule_policy
@@ -29,30 +29,8 @@ from rasa_addons.past_states import past_states
 warnings.filterwarnings("ignore", message="'RulePolicy' is not included", category=UserWarning)
 
 
-def prediction_states(
-    policy: memoization.MemoizationPolicy,
-    tracker: DialogueStateTracker,
-    domain: Domain,
-    use_text_for_last_user_input: bool,
-    rule_only_data: dict[str, Any] | None,
-) -> list[State]:
-    """What `Policy._prediction_states` gives, with the past states worked out incrementally."""
-    featurizer = policy.featurizer
-    if not isinstance(featurizer, MaxHistoryTrackerFeaturizer) or isinstance(tracker, TrackerWithCachedStates):
-        # Training trackers cache their own states; another featurizer is not what this was checked against.
-        return Policy._prediction_states(policy, tracker, domain, use_text_for_last_user_input, rule_only_data)
-    ml_only = policy.supported_data() == SupportedData.ML_DATA
-    states = past_states(tracker, domain, ignore_rule_only_turns=ml_only, rule_only_data=rule_only_data)
-    if ml_only:
-        states = featurizer._remove_action_unlikely_intent_from_states(states)
-    states = featurizer.slice_state_history(states, featurizer.max_history)
-    featurizer._choose_last_user_input([states], use_text_for_last_user_input)
-    return states
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class MemoizationPolicy(memoization.MemoizationPolicy):
-    """Rasa's memoization policy, with past states worked out once per event."""
+class _PastStatesPredictions:
+    """Replaces `Policy._prediction_states` for both policies below (first in their method order)."""
 
     def _prediction_states(
         self,
@@ -61,25 +39,31 @@ class MemoizationPolicy(memoization.MemoizationPolicy):
         use_text_for_last_user_input: bool = False,
         rule_only_data: dict[str, Any] | None = None,
     ) -> list[State]:
-        """The states a prediction looks at (see `prediction_states`)."""
-        return prediction_states(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
+        """What `Policy._prediction_states` gives, with the past states worked out incrementally."""
+        policy = cast(Policy, self)
+        featurizer = policy.featurizer
+        if not isinstance(featurizer, MaxHistoryTrackerFeaturizer) or isinstance(tracker, TrackerWithCachedStates):
+            # Training trackers cache their own states; another featurizer is not what this was checked against.
+            return Policy._prediction_states(policy, tracker, domain, use_text_for_last_user_input, rule_only_data)
+        ml_only = policy.supported_data() == SupportedData.ML_DATA
+        states = past_states(tracker, domain, ignore_rule_only_turns=ml_only, rule_only_data=rule_only_data)
+        if ml_only:
+            states = featurizer._remove_action_unlikely_intent_from_states(states)
+        states = featurizer.slice_state_history(states, featurizer.max_history)
+        featurizer._choose_last_user_input([states], use_text_for_last_user_input)
+        return states
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class RulePolicy(rule_policy.RulePolicy):
+class MemoizationPolicy(_PastStatesPredictions, memoization.MemoizationPolicy):
+    """Rasa's memoization policy, with past states worked out once per event."""
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class RulePolicy(_PastStatesPredictions, rule_policy.RulePolicy):
     """Rasa's rule policy, with past states worked out once per event."""
 
     def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Train as Rasa's does, after the domain check Rasa's validator runs only for its own class."""
         rule_policy.RulePolicy.raise_if_incompatible_with_domain(self.config, domain)
         return super().train(training_trackers, domain, **kwargs)
-
-    def _prediction_states(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        use_text_for_last_user_input: bool = False,
-        rule_only_data: dict[str, Any] | None = None,
-    ) -> list[State]:
-        """The states a prediction looks at (see `prediction_states`)."""
-        return prediction_states(self, tracker, domain, use_text_for_last_user_input, rule_only_data)

@@ -3,15 +3,12 @@ loaded back in the Rasa environment by tests/rasa_addons/classifier_probe.py; th
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
-from bot.training import rasa_env
+from tests.rasa_addons.probes import run_probe
 
 PROBE = Path(__file__).with_name("classifier_probe.py")
 
@@ -19,14 +16,7 @@ PROBE = Path(__file__).with_name("classifier_probe.py")
 @pytest.fixture(scope="module")
 def probe() -> dict[str, Any]:
     """What the probe printed (one run for the module: training takes a few seconds)."""
-    settings = Settings.from_env()
-    python = settings.rasa_bin.parent / "python"
-    done = subprocess.run(
-        [str(python), str(PROBE)], cwd=PROJECT_ROOT, env={**rasa_env(settings), "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_probe(PROBE, timeout=600)
 
 
 def test_the_intent_classifier_fits_its_training_examples(probe):

@@ -4,27 +4,18 @@ Runs tests/rasa_addons/past_states_probe.py with the Rasa environment's Python (
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
-from bot.training import rasa_env
+from tests.rasa_addons.probes import run_probe
 
 PROBE = Path(__file__).with_name("past_states_probe.py")
 
 
 @pytest.fixture(scope="module")
 def seen() -> dict:
-    settings = Settings.from_env()
-    python = settings.rasa_bin.parent / "python"
-    assert python.exists(), f"{python} is missing: `make setup` creates the Rasa environment"
-    done = subprocess.run([str(python), str(PROBE)], cwd=PROJECT_ROOT, env=rasa_env(settings), capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_probe(PROBE)
 
 
 def test_every_story_gives_rasas_states_after_every_event_rewinds_restarts_and_late_entities_included(seen):

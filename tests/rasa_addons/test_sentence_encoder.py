@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
-from bot.training import rasa_env
+from tests.rasa_addons.probes import run_probe as run_rasa_probe
 
 PROBE = Path(__file__).with_name("encoder_probe.py")
 
@@ -52,17 +50,9 @@ EXPECTED_IDS = {
 
 def run_probe(kind: str, request: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     """Run the probe with the Rasa environment's Python and return its JSON answer."""
-    settings = Settings.from_env()
-    python = settings.rasa_bin.parent / "python"
-    assert python.exists(), f"{python} is missing: `make setup` creates the Rasa environment"
     request_path = tmp_path / f"{kind}.json"
     request_path.write_text(json.dumps(request), encoding="utf-8")
-    done = subprocess.run(
-        [str(python), str(PROBE), kind, str(request_path)],
-        cwd=PROJECT_ROOT, env=rasa_env(settings), capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_rasa_probe(PROBE, kind, str(request_path), timeout=900)
 
 
 @pytest.fixture(scope="module")

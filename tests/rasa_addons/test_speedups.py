@@ -4,29 +4,15 @@ Runs tests/rasa_addons/speedups_probe.py with the Rasa environment's Python (pyt
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings
-from bot.training import rasa_env
+from tests.rasa_addons.probes import run_probe
 
 PROBE = Path(__file__).with_name("speedups_probe.py")
 
 
-def _probe(tmp_path: Path) -> dict:
-    settings = Settings.from_env()
-    python = settings.rasa_bin.parent / "python"
-    assert python.exists(), f"{python} is missing: `make setup` creates the Rasa environment"
-    command = [str(python), str(PROBE), str(tmp_path / "t.db")]
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_env(settings), capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_the_same_verdicts_and_messages_with_the_schema_checked_once_and_sqlite_in_wal_with_normal_sync(tmp_path):
-    seen = _probe(tmp_path)
+    seen = run_probe(PROBE, str(tmp_path / "t.db"))
     assert seen["after"] == seen["before"]
     assert seen["before"][:3] == ["valid: True"] * 3
     assert all(verdict.startswith("ValidationError: ") for verdict in seen["before"][3:])

@@ -62,7 +62,9 @@ def rasa_server(settings: Settings, model: Path, port: int) -> list[str]:
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--logging-config-file", LOGGING_CONFIG,
         # The HTTP API, for the web app's tracker lookups (the apology's phone number): token only, loopback only.
-        "--enable-api", "--auth-token", settings.rasa_token,
+        # One argument: a token may start with "-" (token_urlsafe's alphabet), which Rasa's parser would otherwise
+        # take for an option, and Rasa would not start.
+        "--enable-api", f"--auth-token={settings.rasa_token}",
     ]  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """The supervisor starts a group, reports when healthy, restarts a service that dies or hangs, gives up after
 repeated failures naming the service, and stops everything on a signal."""
 
+import argparse
 import asyncio
 import json
 import os
@@ -207,7 +208,7 @@ def test_rasa_gets_its_http_api_with_a_token_and_the_web_app_the_same_token(tmp_
     assert len(settings.rasa_token) > 30
     assert supervisor.with_rasa_token(settings) is settings  # a token given (BOT_RASA_TOKEN) is kept
     [rasa] = [s for s in supervisor.services(settings, tmp_path / "m.tar.gz") if s.name == "rasa"]
-    assert rasa.command[rasa.command.index("--auth-token") + 1] == settings.rasa_token
+    assert f"--auth-token={settings.rasa_token}" in rasa.command
     assert "--enable-api" in rasa.command and rasa.command[rasa.command.index("--interface") + 1] == "127.0.0.1"
     assert supervisor.child_env(settings)["BOT_RASA_TOKEN"] == settings.rasa_token
 
@@ -222,3 +223,12 @@ def test_lock_store_is_in_memory_on_one_machine_and_redis_with_redis_url():
         "BOT_LOCK_STORE_DB": "2",
         "BOT_LOCK_STORE_PASSWORD": "s3cret",
     }
+
+
+def test_a_token_starting_with_a_dash_reaches_rasas_parser_as_the_token(tmp_path):
+    settings = replace(_settings(tmp_path), rasa_token="-t0ken_starting-with-a-dash")
+    [rasa] = [s for s in supervisor.services(settings, tmp_path / "m.tar.gz") if s.name == "rasa"]
+    parser = argparse.ArgumentParser()  # as Rasa's `run` declares it
+    parser.add_argument("-t", "--auth-token", type=str)
+    [token_argument] = [arg for arg in rasa.command if arg.startswith("--auth-token")]
+    assert parser.parse_args([token_argument]).auth_token == settings.rasa_token

@@ -26,7 +26,8 @@ from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
-from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
+from rasa.shared.nlu.constants import ACTION_TEXT, FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -66,6 +67,9 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             "max_length": 256,
             # The forward pass: "tensorflow" (one graph; several times faster here) or "numpy" (the reference).
             "backend": "tensorflow",
+            # If set, a second sentence feature with this origin: the maximum of each dimension over the word
+            # pieces, which keeps a strong single word ("knife", "burgled") that the mean dilutes.
+            "max_pooled_alias": None,
         }
 
     @classmethod
@@ -79,6 +83,9 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                 raise InvalidConfigException(f"{key} must be a whole number from {low} to {high}, not {value!r}")
         if not isinstance(config.get("sequence_features"), bool):
             raise InvalidConfigException("sequence_features must be true or false")
+        alias = config.get("max_pooled_alias")
+        if alias is not None and (not isinstance(alias, str) or not alias):
+            raise InvalidConfigException("max_pooled_alias must be a name (or left out)")
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -90,6 +97,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, name: str, config: dict[str, Any], encoder: SentenceEncoder | None = None) -> None:
         super().__init__(name, config)
+        if config.get("max_pooled_alias") == self._identifier:  # known only now: the alias defaults to the name
+            raise InvalidConfigException("max_pooled_alias must differ from the featurizer's own alias")
         self._encoder = encoder or load_encoder(max_length=config["max_length"], backend=config["backend"])
         self._cache: OrderedDict[str, EncodedText] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -111,6 +120,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if self._config["sequence_features"] and tokens:
             sequence = token_features(encoded, [(token.start, token.end) for token in tokens])
         self.add_features_to_message(sequence, encoded.sentence[None, :].copy(), attribute, message)
+        if self._config["max_pooled_alias"]:
+            pooled = Features(encoded.max_pooled()[None, :], FEATURE_TYPE_SENTENCE, attribute,
+                              self._config["max_pooled_alias"])  # fmt: skip
+            message.add_features(pooled)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Featurize every training example, in batches of similar length."""
@@ -128,8 +141,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         """Cache one short text's encoding (without token states when they are not used)."""
         if len(text) > CACHE_MAX_CHARS:
             return
-        if not self._config["sequence_features"]:
-            encoded = EncodedText(encoded.sentence, encoded.states[:0], ())
+        if not self._config["sequence_features"]:  # only what max_pooled needs: the rows' maximum
+            encoded = EncodedText(encoded.sentence, encoded.max_pooled()[None, :], ())
         self._cache[text] = encoded
         while len(self._cache) > self._config["cache_size"]:
             self._cache.popitem(last=False)  # the least recently used

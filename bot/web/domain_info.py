@@ -58,7 +58,7 @@ class DomainInfo:
             kind = _kind_of(str(name), texts, intents)
             for variation in variations or []:
                 for button in (variation or {}).get("buttons") or []:
-                    payload = str(button.get("payload", ""))
+                    payload = as_sent(str(button.get("payload", "")))
                     if payload.startswith("/"):
                         payloads.add(payload)
             for text in texts:
@@ -92,6 +92,11 @@ class DomainInfo:
         """Rasa's messages, each with its `kind` added (the widget reads it)."""
         return [{**reply, "kind": self.kind(reply["text"]) if isinstance(reply.get("text"), str) else OTHER}
                 for reply in replies if isinstance(reply, dict)]
+
+
+def as_sent(value: str) -> str:
+    """A response string as Rasa sends it when it holds no placeholder: doubled braces become single ones."""
+    return value.replace("{{", "{").replace("}}", "}")
 
 
 def is_feedback(message: str) -> bool:

@@ -38,6 +38,11 @@ class EncodedText:
     states: np.ndarray  # (pieces, 384) float32, [CLS] first and [SEP] last
     spans: tuple[tuple[int, int], ...]  # each piece's (start, end) in the text; (0, 0) for [CLS] and [SEP]
 
+    def max_pooled(self) -> np.ndarray:
+        """The largest value of each dimension over the word pieces ([CLS] and [SEP] only for an empty text)."""
+        pieces = self.states[1:-1] if len(self.states) > 2 else self.states
+        return pieces.max(axis=0) if len(pieces) else np.zeros(DIMENSION, np.float32)
+
 
 class SentenceEncoder:
     """The tokenizer and the model together: what sentence-transformers' `encode` does, in NumPy."""

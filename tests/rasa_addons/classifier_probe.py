@@ -19,6 +19,7 @@ import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
@@ -61,6 +62,51 @@ def ranked(message: Message, classifier: LinearIntentClassifier) -> Message:
     return message
 
 
+def hinge(data: TrainingData, storage: LocalModelStorage, context: ExecutionContext, config: dict) -> dict:
+    """The intent classifier with the SVM loss: trained, loaded back, and what each predicts."""
+    config = {**config, "loss": "hinge", "C": 1.0}
+    trained = LinearIntentClassifier.create(
+        {**LinearIntentClassifier.get_default_config(), **config}, storage, Resource("hinge"), context
+    )
+    trained.train(data)
+    loaded = LinearIntentClassifier.load(config, storage, Resource("hinge"), context)
+    again = LinearIntentClassifier.create(
+        {**LinearIntentClassifier.get_default_config(), **config}, storage, Resource("hinge_again"), context
+    )
+    again.train(data)
+    result: dict[str, Any] = {"scale": trained._scale, "loaded_scale": loaded._scale}
+    weighted = LinearIntentClassifier.create(
+        {**LinearIntentClassifier.get_default_config(), **config, "class_weight": {"beacon_info": 20.0}},
+        storage, Resource("hinge_weighted"), context,
+    )  # fmt: skip
+    weighted.train(data)
+    ambiguous = [featurized("who can help me")]
+    result["beacon_probability"] = {
+        name: float(model.probabilities(ambiguous)[0][model.classes.index("beacon_info")])
+        for name, model in {"plain": trained, "weighted": weighted}.items()
+    }
+    try:
+        LinearIntentClassifier.create({**config, "loss": "squared"}, storage, Resource("bad"), context)
+        result["unknown_loss_refused"] = False
+    except InvalidConfigException:
+        result["unknown_loss_refused"] = True
+    result["retrained_identical"] = bool(
+        np.array_equal(again._coef, trained._coef) and np.array_equal(again._intercept, trained._intercept)
+        and again._scale == trained._scale
+    )
+    for name, classifier in {"trained": trained, "loaded": loaded}.items():
+        probabilities = classifier.probabilities([featurized(text) for text in PROBES])
+        result[name] = [
+            {"intent": classifier.classes[int(row.argmax())], "confidence": float(row.max()), "sum": float(row.sum())}
+            for row in probabilities
+        ]
+    result["training_fit"] = [
+        ranked(featurized(text), trained).get(INTENT)["name"] == intent
+        for intent, texts in TRAINING.items() for text in texts
+    ]  # fmt: skip
+    return result
+
+
 def main() -> None:
     """Train, persist, load and print the predictions."""
     examples = [featurized(text, intent) for intent, texts in TRAINING.items() for text in texts]
@@ -99,6 +145,7 @@ def main() -> None:
         untrained = featurized(PROBES[2])
         empty_intents.process([untrained])
         out["untrained_intent"] = untrained.get(INTENT)
+        out["hinge"] = hinge(data, storage, context, intent_config)
         out["training_fit"] = [
             ranked(featurized(text), intents).get(INTENT)["name"] == intent
             for intent, texts in TRAINING.items() for text in texts

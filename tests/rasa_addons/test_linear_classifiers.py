@@ -53,3 +53,32 @@ def test_ordinary_questions_keep_their_topic_and_no_risk(probe):
 
 def test_an_untrained_intent_classifier_predicts_nothing(probe):
     assert probe["untrained_intent"] is None  # the message keeps no intent: the fallback takes over
+
+
+def test_the_svm_loss_fits_its_training_examples_and_predicts_the_clear_topics(probe):
+    hinge = probe["hinge"]
+    assert all(hinge["training_fit"])
+    assert [row["intent"] for row in hinge["trained"][2:]] == ["lost_property", "beacon_info"]
+
+
+def test_the_svm_scores_become_probabilities_with_a_learnt_scale_that_is_persisted(probe):
+    hinge = probe["hinge"]
+    assert hinge["scale"] != 1.0 and 0.5 <= hinge["scale"] <= 100.0
+    assert hinge["loaded_scale"] == hinge["scale"]
+    for trained, loaded in zip(hinge["trained"], hinge["loaded"], strict=True):
+        assert trained["sum"] == pytest.approx(1.0) and 0.0 < trained["confidence"] <= 1.0
+        assert loaded["intent"] == trained["intent"]
+        assert loaded["confidence"] == pytest.approx(trained["confidence"], abs=1e-9)
+
+
+def test_the_svm_trains_to_the_same_weights_every_time(probe):
+    assert probe["hinge"]["retrained_identical"]
+
+
+def test_a_weighted_intent_becomes_more_likely_for_an_unclear_message(probe):
+    beacon = probe["hinge"]["beacon_probability"]
+    assert beacon["weighted"] > beacon["plain"]
+
+
+def test_an_unknown_loss_is_refused(probe):
+    assert probe["hinge"]["unknown_loss_refused"]

@@ -77,6 +77,8 @@ def component(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             {"batch_size": 0},
             {"max_length": 1000},
             {"sequence_features": "yes"},
+            {"max_pooled_alias": "SentenceEncoderFeaturizer"},  # the featurizer's own alias
+            {"max_pooled_alias": ""},
         ],
     }
     return run_probe("component", request, tmp_path_factory.mktemp("component"))
@@ -179,6 +181,16 @@ def test_component_adds_one_token_row_per_rasa_token_when_asked(component: dict[
     assert len(with_sequence["sequence"]) == len(with_sequence["tokens"]) == 8
     assert all(len(row) == 384 and any(row) for row in with_sequence["sequence"])
     assert with_sequence["sentence"] == component["default"]["sentence"]
+
+
+def test_component_adds_the_maximum_over_word_pieces_under_its_own_alias_when_asked(component: dict[str, Any]) -> None:
+    first, cached = component["max_pooled"]
+    assert set(first) == {"sentence:SentenceEncoderFeaturizer", "sentence:minilm_max"}
+    assert first["sentence:SentenceEncoderFeaturizer"] == component["default"]["sentence"]
+    pooled = first["sentence:minilm_max"][0]
+    assert pooled == pytest.approx(component["piece_maximum"], abs=1e-6)
+    assert pooled != pytest.approx(component["piece_mean"], abs=1e-3)
+    assert cached == first  # the cache keeps the maximum though it drops the piece states
 
 
 def test_component_cache_returns_the_same_features(component: dict[str, Any]) -> None:

@@ -56,6 +56,14 @@ def test_hello_gets_a_greeting_through_the_relay(any_stack):
     assert "999" in replies[0]["text"]
 
 
+def test_the_helpful_buttons_reach_the_widget_as_json_and_rasa_logs_no_placeholder_error(any_stack):
+    stack = any_stack
+    replies = stack.chat(str(uuid.uuid4()), "thank you")
+    buttons = [button["payload"] for reply in replies for button in reply.get("buttons") or []]
+    assert buttons == ['/feedback{"helpful": true}', '/feedback{"helpful": false}']
+    assert "interpolator" not in stack.log()
+
+
 def test_danger_gets_999_first(any_stack):
     stack = any_stack
     replies = stack.chat(str(uuid.uuid4()), "someone is breaking into my house right now")

@@ -120,18 +120,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """The softmax scale that makes held-out SVM scores the most likely (lowest log loss)."""
         from sklearn.model_selection import StratifiedKFold
 
-        counts = np.unique(labels, return_counts=True)[1]
-        if len(self._classes) < 3 or counts.min() < 3:
+        classes, rows = np.unique(labels, return_inverse=True)  # the order of model.classes_ and self._classes
+        if len(classes) < 3 or np.bincount(rows).min() < 3:
             return 1.0  # too few examples to hold any out: scores as they are
-        index = {name: i for i, name in enumerate(self._classes)}
-        scores, truth = [], []
+        # With 3 or more examples of each, every training part holds every intent: the score columns line up.
+        held = np.zeros((len(labels), len(classes)))
         for train, test in StratifiedKFold(n_splits=3, shuffle=True, random_state=0).split(features, labels):
-            model = self._model().fit(features[train], labels[train])
-            held_out = np.full((len(test), len(self._classes)), -1e9)  # an intent absent from the part: never
-            held_out[:, [index[str(c)] for c in model.classes_]] = model.decision_function(features[test])
-            scores.append(held_out)
-            truth.append([index[str(label)] for label in labels[test]])
-        held, rows = np.vstack(scores), np.concatenate(truth)
+            held[test] = self._model().fit(features[train], labels[train]).decision_function(features[test])
         candidates = np.geomspace(0.5, 100.0, 60)
         losses = [-np.log(softmax(held * c)[np.arange(len(rows)), rows] + 1e-12).mean() for c in candidates]
         return float(candidates[int(np.argmin(losses))])

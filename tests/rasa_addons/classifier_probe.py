@@ -65,21 +65,17 @@ def ranked(message: Message, classifier: LinearIntentClassifier) -> Message:
 def hinge(data: TrainingData, storage: LocalModelStorage, context: ExecutionContext, config: dict) -> dict:
     """The intent classifier with the SVM loss: trained, loaded back, and what each predicts."""
     config = {**config, "loss": "hinge", "C": 1.0}
-    trained = LinearIntentClassifier.create(
-        {**LinearIntentClassifier.get_default_config(), **config}, storage, Resource("hinge"), context
-    )
-    trained.train(data)
+
+    def trained_as(name: str, **options: Any) -> LinearIntentClassifier:
+        merged = {**LinearIntentClassifier.get_default_config(), **config, **options}
+        classifier = LinearIntentClassifier.create(merged, storage, Resource(name), context)
+        classifier.train(data)
+        return classifier
+
+    trained, again = trained_as("hinge"), trained_as("hinge_again")
+    weighted = trained_as("hinge_weighted", class_weight={"beacon_info": 20.0})
     loaded = LinearIntentClassifier.load(config, storage, Resource("hinge"), context)
-    again = LinearIntentClassifier.create(
-        {**LinearIntentClassifier.get_default_config(), **config}, storage, Resource("hinge_again"), context
-    )
-    again.train(data)
     result: dict[str, Any] = {"scale": trained._scale, "loaded_scale": loaded._scale}
-    weighted = LinearIntentClassifier.create(
-        {**LinearIntentClassifier.get_default_config(), **config, "class_weight": {"beacon_info": 20.0}},
-        storage, Resource("hinge_weighted"), context,
-    )  # fmt: skip
-    weighted.train(data)
     ambiguous = [featurized("who can help me")]
     result["beacon_probability"] = {
         name: float(model.probabilities(ambiguous)[0][model.classes.index("beacon_info")])

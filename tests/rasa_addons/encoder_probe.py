@@ -141,17 +141,17 @@ def probe_component(request: dict[str, Any]) -> dict[str, Any]:
             found[features.type] = features.features.tolist()
         return found
 
-    def run(component: SentenceEncoderFeaturizer, text: str) -> dict[str, Any]:
+    def featurized(component: SentenceEncoderFeaturizer, text: str) -> Message:
         message = Message(data={TEXT: text})
         tokenizer.process([message])
         component.process([message])
-        return observe(message)
+        return message
+
+    def run(component: SentenceEncoderFeaturizer, text: str) -> dict[str, Any]:
+        return observe(featurized(component, text))
 
     def by_origin(component: SentenceEncoderFeaturizer, text: str) -> dict[str, Any]:
-        message = Message(data={TEXT: text})
-        tokenizer.process([message])
-        component.process([message])
-        return {f"{f.type}:{f.origin}": f.features.tolist() for f in message.features}
+        return {f"{f.type}:{f.origin}": f.features.tolist() for f in featurized(component, text).features}
 
     text = request["text"]
     with_sequence = featurizer(sequence_features=True, alias="minilm")

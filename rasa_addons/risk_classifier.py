@@ -13,7 +13,10 @@ clearly looks back ("he was threatening me when we were together") needs a much 
 
 Danger now makes the intent `emergency` (the 999 message comes first, mid-form too). Otherwise only this
 component may not leave `emergency` standing, and a disclosure whose topic has no help for that harm gets the
-intent of the harm's own answer (the topic stays second in the ranking). The decision is added to the parse
+intent of the harm's own answer (the topic stays second in the ranking), unless the intent classifier is sure of
+its topic (`topic_sure`) and surer of it than the kind model is of the harm: "my team got murdered in the cup"
+keeps its out-of-scope answer. Such a message still counts as a disclosure, so its words are withheld from the
+stored conversation all the same (rasa_addons/stored_events.py). The decision is added to the parse
 result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}. `sure` (the net, or a
 score above the narrative threshold) is what lets danger interrupt a free-text answer inside a form (actions/forms.py).
 """
@@ -50,6 +53,13 @@ def combined_score(own: float, topic: float) -> float:
     return float(np.sqrt(max(own, 0.0) * max(topic, 0.0)))
 
 
+def topic_outweighs(topic_confidence: float | None, kind_probability: float, topic_sure: float | None) -> bool:
+    """Whether a topic keeps its own answer over a disclosure of harm that only the kind model saw."""
+    if topic_sure is None or topic_confidence is None:
+        return False
+    return topic_confidence >= topic_sure and topic_confidence > kind_probability
+
+
 def decide(score: float, net_phrase: str | None, narrative: bool, threshold: float, narrative_threshold: float) -> bool:
     """Danger now: the net matched, or the score is high enough (much higher for a message about the past)."""
     if net_phrase is not None:
@@ -83,6 +93,9 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             # model is sure enough of a disclosure the topic has no help for.
             "help_for": {},
             "disclosure_threshold": 0.4,
+            # A topic the intent classifier is at least this sure of, and surer than the kind model is of the harm,
+            # keeps its answer (None: a disclosure's answer always replaces a topic with no help for it).
+            "topic_sure": None,
             # Topics never replaced by a disclosure's answer: they start a form the resident asked for.
             "keep_intents": [],
         }
@@ -221,9 +234,11 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             helped_by = cfg["help_for"].get(kind) or [] if kind else []
             if kind is not None:
                 risk.update(level=DISCLOSURE, kind=kind)
-            if helped_by and intent not in helped_by and intent not in cfg["keep_intents"]:
-                intent = helped_by[0]  # a disclosure the topic has no help for gets that harm's own answer
             confidence = next((r[PREDICTED_CONFIDENCE_KEY] for r in topics if r[INTENT_NAME_KEY] == intent), None)
+            replace = bool(helped_by) and intent not in helped_by and intent not in cfg["keep_intents"]
+            if replace and not topic_outweighs(confidence, kinds.get(kind or NONE, 0.0), cfg["topic_sure"]):
+                intent = helped_by[0]  # a disclosure the topic has no help for gets that harm's own answer
+                confidence = next((r[PREDICTED_CONFIDENCE_KEY] for r in topics if r[INTENT_NAME_KEY] == intent), None)
             if intent == FALLBACK_INTENT:
                 confidence = cfg["fallback_threshold"]
             elif kind is not None and intent in helped_by:

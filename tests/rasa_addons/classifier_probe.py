@@ -103,6 +103,21 @@ def hinge(data: TrainingData, storage: LocalModelStorage, context: ExecutionCont
     return result
 
 
+def sure_topic(risk: RiskClassifier) -> dict[str, Any]:
+    """What the risk classifier does with a topic it is sure of and a disclosure only its kind model saw."""
+    rows = {}
+    cases = {"sure": (0.95, 0.7), "unsure": (0.6, 0.7), "kind_surer": (0.95, 0.97)}
+    for name, (topic_confidence, kind_probability) in cases.items():
+        message = Message(data={TEXT: "i got a parking ticket at the hospital car park"})
+        ranking = [{"name": "beacon_info", "confidence": topic_confidence},
+                   {"name": "domestic_abuse", "confidence": 1.0 - topic_confidence}]  # fmt: skip
+        message.set(INTENT, ranking[0])
+        message.set(INTENT_RANKING_KEY, ranking)
+        risk._apply(message, 0.0, {"none": 1.0 - kind_probability, "domestic_abuse": kind_probability})
+        rows[name] = {"intent": message.get(INTENT)["name"], "level": message.get("risk")["level"]}
+    return rows
+
+
 def main() -> None:
     """Train, persist, load and print the predictions."""
     examples = [featurized(text, intent) for intent, texts in TRAINING.items() for text in texts]
@@ -142,6 +157,9 @@ def main() -> None:
         empty_intents.process([untrained])
         out["untrained_intent"] = untrained.get(INTENT)
         out["hinge"] = hinge(data, storage, context, intent_config)
+        sure_config = {**RiskClassifier.get_default_config(), **risk_config, "topic_sure": 0.9}
+        out["sure_topic"] = sure_topic(RiskClassifier.load(sure_config, storage, Resource("risk"), context))
+        out["unsure_topic"] = sure_topic(loaded_risk)
         out["training_fit"] = [
             ranked(featurized(text), intents).get(INTENT)["name"] == intent
             for intent, texts in TRAINING.items() for text in texts

@@ -51,6 +51,17 @@ def test_ordinary_questions_keep_their_topic_and_no_risk(probe):
         assert "emergency" not in row["ranking"]
 
 
+def test_a_topic_the_classifier_is_sure_of_keeps_its_answer_over_a_weaker_disclosure(probe):
+    sure = probe["sure_topic"]
+    assert sure["sure"] == {"intent": "beacon_info", "level": "disclosure"}  # still withheld from storage
+    assert sure["unsure"] == {"intent": "domestic_abuse", "level": "disclosure"}
+    assert sure["kind_surer"] == {"intent": "domestic_abuse", "level": "disclosure"}
+
+
+def test_without_topic_sure_a_disclosure_always_gets_the_harms_answer(probe):
+    assert {row["intent"] for row in probe["unsure_topic"].values()} == {"domestic_abuse"}
+
+
 def test_an_untrained_intent_classifier_predicts_nothing(probe):
     assert probe["untrained_intent"] is None  # the message keeps no intent: the fallback takes over
 

@@ -13,12 +13,13 @@ clearly looks back ("he was threatening me when we were together") needs a much 
 
 Danger now makes the intent `emergency` (the 999 message comes first, mid-form too). Otherwise only this
 component may not leave `emergency` standing, and a disclosure whose topic has no help for that harm gets the
-intent of the harm's own answer (the topic stays second in the ranking), unless the intent classifier is sure of
-its topic (`topic_sure`) and surer of it than the kind model is of the harm: "my team got murdered in the cup"
-keeps its out-of-scope answer. Such a message still counts as a disclosure, so its words are withheld from the
-stored conversation all the same (rasa_addons/stored_events.py). The decision is added to the parse
-result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}. `sure` (the net, or a
-score above the narrative threshold) is what lets danger interrupt a free-text answer inside a form (actions/forms.py).
+intent of the harm's own answer (the topic stays second in the ranking), unless the topic is one of
+`topic_sure`'s and the intent classifier is that sure of it and surer than the kind model is of the harm: "my
+team got murdered in the cup" keeps its out-of-scope answer. Such a message still counts as a disclosure, so its
+words are withheld from the stored conversation all the same (rasa_addons/stored_events.py). The decision is
+added to the parse result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}.
+`sure` (the net, or a score above the narrative threshold) is what lets danger interrupt a free-text answer inside
+a form (actions/forms.py).
 """
 
 from __future__ import annotations
@@ -53,11 +54,14 @@ def combined_score(own: float, topic: float) -> float:
     return float(np.sqrt(max(own, 0.0) * max(topic, 0.0)))
 
 
-def topic_outweighs(topic_confidence: float | None, kind_probability: float, topic_sure: float | None) -> bool:
+def topic_outweighs(
+    topic: str | None, topic_confidence: float | None, kind_probability: float, topic_sure: dict[str, float]
+) -> bool:
     """Whether a topic keeps its own answer over a disclosure of harm that only the kind model saw."""
-    if topic_sure is None or topic_confidence is None:
+    least = topic_sure.get(topic) if topic is not None else None
+    if least is None or topic_confidence is None:
         return False
-    return topic_confidence >= topic_sure and topic_confidence > kind_probability
+    return topic_confidence >= least and topic_confidence > kind_probability
 
 
 def decide(score: float, net_phrase: str | None, narrative: bool, threshold: float, narrative_threshold: float) -> bool:
@@ -93,9 +97,9 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             # model is sure enough of a disclosure the topic has no help for.
             "help_for": {},
             "disclosure_threshold": 0.4,
-            # A topic the intent classifier is at least this sure of, and surer than the kind model is of the harm,
-            # keeps its answer (None: a disclosure's answer always replaces a topic with no help for it).
-            "topic_sure": None,
+            # Topics that keep their answer when the intent classifier is at least this sure of them and surer than
+            # the kind model is of the harm (empty: a disclosure's answer always replaces a topic with no help for it).
+            "topic_sure": {},
             # Topics never replaced by a disclosure's answer: they start a form the resident asked for.
             "keep_intents": [],
         }
@@ -236,7 +240,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
                 risk.update(level=DISCLOSURE, kind=kind)
             confidence = next((r[PREDICTED_CONFIDENCE_KEY] for r in topics if r[INTENT_NAME_KEY] == intent), None)
             replace = bool(helped_by) and intent not in helped_by and intent not in cfg["keep_intents"]
-            if replace and not topic_outweighs(confidence, kinds.get(kind or NONE, 0.0), cfg["topic_sure"]):
+            if replace and not topic_outweighs(intent, confidence, kinds.get(kind or NONE, 0.0), cfg["topic_sure"]):
                 intent = helped_by[0]  # a disclosure the topic has no help for gets that harm's own answer
                 confidence = next((r[PREDICTED_CONFIDENCE_KEY] for r in topics if r[INTENT_NAME_KEY] == intent), None)
             if intent == FALLBACK_INTENT:

@@ -106,10 +106,11 @@ def hinge(data: TrainingData, storage: LocalModelStorage, context: ExecutionCont
 def sure_topic(risk: RiskClassifier) -> dict[str, Any]:
     """What the risk classifier does with a topic it is sure of and a disclosure only its kind model saw."""
     rows = {}
-    cases = {"sure": (0.95, 0.7), "unsure": (0.6, 0.7), "kind_surer": (0.95, 0.97)}
-    for name, (topic_confidence, kind_probability) in cases.items():
+    cases = {"sure": ("out_of_scope", 0.95, 0.7), "unsure": ("out_of_scope", 0.6, 0.7),
+             "kind_surer": ("out_of_scope", 0.95, 0.97), "other_topic": ("beacon_info", 0.95, 0.7)}  # fmt: skip
+    for name, (topic, topic_confidence, kind_probability) in cases.items():
         message = Message(data={TEXT: "i got a parking ticket at the hospital car park"})
-        ranking = [{"name": "beacon_info", "confidence": topic_confidence},
+        ranking = [{"name": topic, "confidence": topic_confidence},
                    {"name": "domestic_abuse", "confidence": 1.0 - topic_confidence}]  # fmt: skip
         message.set(INTENT, ranking[0])
         message.set(INTENT_RANKING_KEY, ranking)
@@ -157,7 +158,7 @@ def main() -> None:
         empty_intents.process([untrained])
         out["untrained_intent"] = untrained.get(INTENT)
         out["hinge"] = hinge(data, storage, context, intent_config)
-        sure_config = {**RiskClassifier.get_default_config(), **risk_config, "topic_sure": 0.9}
+        sure_config = {**RiskClassifier.get_default_config(), **risk_config, "topic_sure": {"out_of_scope": 0.9}}
         out["sure_topic"] = sure_topic(RiskClassifier.load(sure_config, storage, Resource("risk"), context))
         out["unsure_topic"] = sure_topic(loaded_risk)
         out["training_fit"] = [

@@ -51,11 +51,12 @@ def test_ordinary_questions_keep_their_topic_and_no_risk(probe):
         assert "emergency" not in row["ranking"]
 
 
-def test_a_topic_the_classifier_is_sure_of_keeps_its_answer_over_a_weaker_disclosure(probe):
+def test_an_out_of_scope_topic_the_classifier_is_sure_of_keeps_its_answer_over_a_weaker_disclosure(probe):
     sure = probe["sure_topic"]
-    assert sure["sure"] == {"intent": "beacon_info", "level": "disclosure"}  # still withheld from storage
+    assert sure["sure"] == {"intent": "out_of_scope", "level": "disclosure"}  # still withheld from storage
     assert sure["unsure"] == {"intent": "domestic_abuse", "level": "disclosure"}
     assert sure["kind_surer"] == {"intent": "domestic_abuse", "level": "disclosure"}
+    assert sure["other_topic"] == {"intent": "domestic_abuse", "level": "disclosure"}  # not one of topic_sure's
 
 
 def test_without_topic_sure_a_disclosure_always_gets_the_harms_answer(probe):

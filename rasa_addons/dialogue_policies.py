@@ -4,8 +4,9 @@ They are Rasa's `RulePolicy` and `MemoizationPolicy` with one method replaced: `
 conversation's states from `rasa_addons.past_states` instead of working out every earlier turn again at each
 prediction, and then does what Rasa's `MaxHistoryTrackerFeaturizer.prediction_states` does with them. What
 they learn and predict is unchanged (`tests/rasa_addons/test_past_states.py` compares both policies with
-Rasa's own). The class names stay Rasa's, because Rasa tells a memorised prediction by the name's ending
-(`rasa.core.policies.ensemble`).
+Rasa's own), except that the rule policy gives a disclosure's help after the topic's answer
+(rasa_addons/disclosure_help.py). The class names stay Rasa's, because Rasa tells a memorised prediction by the
+name's ending (`rasa.core.policies.ensemble`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any, cast
 
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from rasa.core.policies import memoization, rule_policy
-from rasa.core.policies.policy import Policy, SupportedData
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_addons import disclosure_help
 from rasa_addons.past_states import past_states
 
 # Rasa's validator looks for its own RulePolicy class only, so with this one it would warn at every training that
@@ -61,7 +63,24 @@ class MemoizationPolicy(_PastStatesPredictions, memoization.MemoizationPolicy):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class RulePolicy(_PastStatesPredictions, rule_policy.RulePolicy):
-    """Rasa's rule policy, with past states worked out once per event."""
+    """Rasa's rule policy, with past states worked out once per event and a disclosure's help after the topic's."""
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Rasa's prediction, unless a disclosure's help is owed where the rules would wait (disclosure_help)."""
+        prediction = super().predict_action_probabilities(tracker, domain, rule_only_data=rule_only_data, **kwargs)
+        scores = prediction.probabilities
+        best = max(range(len(scores)), key=scores.__getitem__) if scores and max(scores) > 0 else None
+        predicted = domain.action_names_or_texts[best] if best is not None else None
+        action = disclosure_help.next_action(tracker, domain, predicted)
+        if action is None:
+            return prediction
+        return PolicyPrediction(confidence_scores_for(action, 1.0, domain), self.__class__.__name__, self.priority)
 
     def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Train as Rasa's does, after the domain check Rasa's validator runs only for its own class."""

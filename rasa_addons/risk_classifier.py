@@ -11,13 +11,17 @@ the sentence encoder's vector, TF-IDF n-grams and the time cues of rasa_addons/r
 Beside them the deterministic net (rasa_addons/safety_net.py) catches the unmistakable phrases. A message that
 clearly looks back ("he was threatening me when we were together") needs a much higher score.
 
-Danger now makes the intent `emergency` (the 999 message comes first, mid-form too). Otherwise only this
-component may not leave `emergency` standing, and a disclosure whose topic has no help for that harm gets the
-intent of the harm's own answer (the topic stays second in the ranking), unless the topic is one of
-`topic_sure`'s and the intent classifier is that sure of it and surer than the kind model is of the harm: "my
-team got murdered in the cup" keeps its out-of-scope answer. Such a message still counts as a disclosure, so its
-words are withheld from the stored conversation all the same (rasa_addons/stored_events.py). The decision is
-added to the parse result as `risk`: {"level", "kind", "score", "sure", "net", "narrative", "kind_scores"}.
+Danger now makes the intent `emergency` (the 999 message comes first, mid-form too). Otherwise only this component
+may not leave `emergency` standing, and a disclosure whose topic has no help for that harm gets the intent of the
+harm's own answer (the topic stays second in the ranking), unless the topic is one of `topic_sure`'s and the intent
+classifier is that sure of it and surer than the kind model is of the harm: "my team got murdered in the cup" keeps
+its out-of-scope answer. Any other topic the intent classifier is `help_after` sure of (and surer than the kind
+model) keeps its answer, and the harm's own answer follows it: "how do i claim compensation, a man punched me in
+the face at the station last month" is told about compensation, then given the help after an assault
+(`risk["help"]` names the harm's intent; rasa_addons/disclosure_help.py gives its answer). Such a message still
+counts as a disclosure, so its words are withheld from the stored conversation all the same
+(rasa_addons/stored_events.py). The decision is added to the parse result as `risk`: {"level", "kind", "score",
+"sure", "net", "narrative", "kind_scores"}, and "help" when the harm's answer follows the topic's.
 `sure` (the net, or a score above the narrative threshold) is what lets danger interrupt a free-text answer inside
 a form (actions/forms.py).
 """
@@ -54,14 +58,16 @@ def combined_score(own: float, topic: float) -> float:
     return float(np.sqrt(max(own, 0.0) * max(topic, 0.0)))
 
 
-def topic_outweighs(
-    topic: str | None, topic_confidence: float | None, kind_probability: float, topic_sure: dict[str, float]
-) -> bool:
+def topic_outweighs(topic_confidence: float | None, kind_probability: float, least: float | None) -> bool:
     """Whether a topic keeps its own answer over a disclosure of harm that only the kind model saw."""
-    least = topic_sure.get(topic) if topic is not None else None
     if least is None or topic_confidence is None:
         return False
     return topic_confidence >= least and topic_confidence > kind_probability
+
+
+def confidence_of(ranking: list[dict[str, Any]], intent: str | None) -> float | None:
+    """The intent's confidence in a ranking (None when it is not there)."""
+    return next((r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == intent), None)
 
 
 def decide(score: float, net_phrase: str | None, narrative: bool, threshold: float, narrative_threshold: float) -> bool:
@@ -100,6 +106,12 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             # Topics that keep their answer when the intent classifier is at least this sure of them and surer than
             # the kind model is of the harm (empty: a disclosure's answer always replaces a topic with no help for it).
             "topic_sure": {},
+            # Any other topic the intent classifier is at least this sure of, and surer than the kind model is of the
+            # harm, keeps its answer and the harm's answer follows it (None: the harm's answer replaces the topic's).
+            "help_after": None,
+            # Topics whose answer the harm's always replaces, however sure (case_detail's "don't share personal
+            # details" is no answer to a past harm told with a name in it).
+            "help_instead": [],
             # Topics never replaced by a disclosure's answer: they start a form the resident asked for.
             "keep_intents": [],
         }
@@ -238,11 +250,17 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             helped_by = cfg["help_for"].get(kind) or [] if kind else []
             if kind is not None:
                 risk.update(level=DISCLOSURE, kind=kind)
-            confidence = next((r[PREDICTED_CONFIDENCE_KEY] for r in topics if r[INTENT_NAME_KEY] == intent), None)
+            confidence = confidence_of(topics, intent)
             replace = bool(helped_by) and intent not in helped_by and intent not in cfg["keep_intents"]
-            if replace and not topic_outweighs(intent, confidence, kinds.get(kind or NONE, 0.0), cfg["topic_sure"]):
-                intent = helped_by[0]  # a disclosure the topic has no help for gets that harm's own answer
-                confidence = next((r[PREDICTED_CONFIDENCE_KEY] for r in topics if r[INTENT_NAME_KEY] == intent), None)
+            kind_probability = kinds.get(kind or NONE, 0.0)
+            # A fallback has no confidence among the topics, so it never outweighs the harm.
+            if replace and not topic_outweighs(confidence, kind_probability, cfg["topic_sure"].get(intent)):
+                after = cfg["help_after"] if intent not in cfg["help_instead"] else None
+                if topic_outweighs(confidence, kind_probability, after):
+                    risk["help"] = helped_by[0]  # the topic's answer, then the harm's
+                else:
+                    intent = helped_by[0]  # a disclosure the topic has no help for gets that harm's own answer
+                    confidence = confidence_of(topics, intent)
             if intent == FALLBACK_INTENT:
                 confidence = cfg["fallback_threshold"]
             elif kind is not None and intent in helped_by:

@@ -14,7 +14,7 @@ def report(macro_f1: float, oos: float, emergency: float) -> dict:
 
 
 def test_a_report_that_meets_every_target_passes():
-    assert nlu_failures(report(0.96, 0.95, 1.0)) == []
+    assert nlu_failures(report(0.985, 0.95, 1.0)) == []
 
 
 def test_one_missed_emergency_fails_however_good_the_rest():

@@ -107,7 +107,8 @@ def sure_topic(risk: RiskClassifier) -> dict[str, Any]:
     """What the risk classifier does with a topic it is sure of and a disclosure only its kind model saw."""
     rows = {}
     cases = {"sure": ("out_of_scope", 0.95, 0.7), "unsure": ("out_of_scope", 0.6, 0.7),
-             "kind_surer": ("out_of_scope", 0.95, 0.97), "other_topic": ("beacon_info", 0.95, 0.7)}  # fmt: skip
+             "kind_surer": ("out_of_scope", 0.95, 0.97), "other_topic": ("beacon_info", 0.95, 0.7),
+             "help_instead": ("case_detail", 0.95, 0.7)}  # fmt: skip
     for name, (topic, topic_confidence, kind_probability) in cases.items():
         message = Message(data={TEXT: "i got a parking ticket at the hospital car park"})
         ranking = [{"name": topic, "confidence": topic_confidence},
@@ -115,7 +116,8 @@ def sure_topic(risk: RiskClassifier) -> dict[str, Any]:
         message.set(INTENT, ranking[0])
         message.set(INTENT_RANKING_KEY, ranking)
         risk._apply(message, 0.0, {"none": 1.0 - kind_probability, "domestic_abuse": kind_probability})
-        rows[name] = {"intent": message.get(INTENT)["name"], "level": message.get("risk")["level"]}
+        decided = message.get("risk")
+        rows[name] = {"intent": message.get(INTENT)["name"], "level": decided["level"], "help": decided.get("help")}
     return rows
 
 
@@ -161,6 +163,8 @@ def main() -> None:
         sure_config = {**RiskClassifier.get_default_config(), **risk_config, "topic_sure": {"out_of_scope": 0.9}}
         out["sure_topic"] = sure_topic(RiskClassifier.load(sure_config, storage, Resource("risk"), context))
         out["unsure_topic"] = sure_topic(loaded_risk)
+        help_config = {**sure_config, "help_after": 0.9, "help_instead": ["case_detail"]}
+        out["help_after"] = sure_topic(RiskClassifier.load(help_config, storage, Resource("risk"), context))
         out["training_fit"] = [
             ranked(featurized(text), intents).get(INTENT)["name"] == intent
             for intent, texts in TRAINING.items() for text in texts

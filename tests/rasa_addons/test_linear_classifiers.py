@@ -53,14 +53,26 @@ def test_ordinary_questions_keep_their_topic_and_no_risk(probe):
 
 def test_an_out_of_scope_topic_the_classifier_is_sure_of_keeps_its_answer_over_a_weaker_disclosure(probe):
     sure = probe["sure_topic"]
-    assert sure["sure"] == {"intent": "out_of_scope", "level": "disclosure"}  # still withheld from storage
-    assert sure["unsure"] == {"intent": "domestic_abuse", "level": "disclosure"}
-    assert sure["kind_surer"] == {"intent": "domestic_abuse", "level": "disclosure"}
-    assert sure["other_topic"] == {"intent": "domestic_abuse", "level": "disclosure"}  # not one of topic_sure's
+    assert sure["sure"] == {"intent": "out_of_scope", "level": "disclosure", "help": None}  # still withheld
+    assert sure["unsure"] == {"intent": "domestic_abuse", "level": "disclosure", "help": None}
+    assert sure["kind_surer"] == {"intent": "domestic_abuse", "level": "disclosure", "help": None}
+    assert sure["other_topic"] == {"intent": "domestic_abuse", "level": "disclosure", "help": None}  # no topic_sure
 
 
 def test_without_topic_sure_a_disclosure_always_gets_the_harms_answer(probe):
     assert {row["intent"] for row in probe["unsure_topic"].values()} == {"domestic_abuse"}
+    assert {row["help"] for row in probe["unsure_topic"].values()} == {None}
+
+
+def test_with_help_after_a_sure_topic_keeps_its_answer_and_owes_the_harms_help(probe):
+    rows = probe["help_after"]
+    assert rows["other_topic"] == {"intent": "beacon_info", "level": "disclosure", "help": "domestic_abuse"}
+    assert rows["sure"] == {"intent": "out_of_scope", "level": "disclosure", "help": None}  # topic_sure's: alone
+    # Not sure enough of the topic, or surer of the harm: the harm's own answer, as without help_after.
+    assert rows["unsure"] == {"intent": "domestic_abuse", "level": "disclosure", "help": None}
+    assert rows["kind_surer"] == {"intent": "domestic_abuse", "level": "disclosure", "help": None}
+    # One of help_instead's, however sure: the harm's answer replaces it.
+    assert rows["help_instead"] == {"intent": "domestic_abuse", "level": "disclosure", "help": None}
 
 
 def test_an_untrained_intent_classifier_predicts_nothing(probe):

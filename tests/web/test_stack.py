@@ -82,6 +82,21 @@ def test_a_past_harm_told_with_personal_details_gets_its_help_and_the_details_ar
     assert stored and all(detail not in stored for detail in ("Priya Khan", "07700 900456", "AL1 3XY", "stepdad"))
 
 
+def test_a_question_that_discloses_a_past_harm_gets_its_answer_then_the_help_for_that_harm(any_stack):
+    stack = any_stack
+    sender = str(uuid.uuid4())
+    message = "how do i claim compensation, a man punched me in the face at the station last month"
+    texts = [reply.get("text") or "" for reply in stack.chat(sender, message)]
+    # What was asked first (it used to get only the help after an assault), then that help, and no 999 block.
+    assert "Criminal Injuries Compensation Authority (CICA)" in texts[0]
+    help_opening = "If you're in danger now, call 999.\nI'm sorry this happened to you"
+    assert any(text.startswith(help_opening) for text in texts[1:])
+    assert not texts[0].startswith("If you or someone else is in danger right now")
+    assert _intents(stack.settings, sender) == ["compensation"]
+    stored = " ".join(asyncio.run(_column(stack.settings, sender, "SELECT data FROM events WHERE sender_id = :s")))
+    assert "punched" not in stored and "[disclosure]" in stored  # still a disclosure: its words are not kept
+
+
 def test_conversation_is_kept_in_the_tracker_store(any_stack):
     stack = any_stack
     sender = str(uuid.uuid4())

@@ -74,9 +74,8 @@ class RulePolicy(_PastStatesPredictions, rule_policy.RulePolicy):
     ) -> PolicyPrediction:
         """Rasa's prediction, unless a disclosure's help is owed where the rules would wait (disclosure_help)."""
         prediction = super().predict_action_probabilities(tracker, domain, rule_only_data=rule_only_data, **kwargs)
-        scores = prediction.probabilities
-        best = max(range(len(scores)), key=scores.__getitem__) if scores and max(scores) > 0 else None
-        predicted = domain.action_names_or_texts[best] if best is not None else None
+        abstained = prediction.max_confidence <= 0
+        predicted = None if abstained else domain.action_names_or_texts[prediction.max_confidence_index]
         action = disclosure_help.next_action(tracker, domain, predicted)
         if action is None:
             return prediction

@@ -56,8 +56,7 @@ def turn(policy: RulePolicy, domain: Domain, before: list[Event], user: UserUtte
     chosen: list[str] = []
     while len(chosen) < MAX_ACTIONS:
         prediction = policy.predict_action_probabilities(tracker, domain)
-        best = max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
-        action = domain.action_names_or_texts[best]
+        action = domain.action_names_or_texts[prediction.max_confidence_index]
         chosen.append(action)
         if action == ACTION_LISTEN_NAME:
             break

@@ -29,9 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     nlu.set_defaults(handler=_test_nlu)
 
 
-# Floors on the held-out examples (524 in tests/nlu), at what config.yml reaches, so a regression fails CI:
-# measured 0.985 macro-F1 (accuracy 0.983), 0.95 out-of-scope recall, 1.00 emergency recall (`python -m bot
-# test-nlu`, seeds fixed, 2026-12-03; 0.967 macro-F1 before a question that discloses a harm kept its topic).
+# Floors on the held-out examples (528 in tests/nlu), at what config.yml reaches, so a regression fails CI:
+# measured 0.983 macro-F1 (accuracy 0.981), 0.95 out-of-scope recall, 1.00 emergency recall (`python -m bot
+# test-nlu`, seeds fixed, 2026-12-03; 0.967 macro-F1 before a question that discloses a harm kept its topic; one of
+# the four examples added since, an officer's rudeness at a traffic stop told as "he", is read as stalking).
 # Emergencies are never missed; out-of-scope questions are not answered with a confident wrong topic.
 NLU_TARGETS = {"macro_f1": 0.98, "out_of_scope_recall": 0.94, "emergency_recall": 1.0}
 

@@ -97,6 +97,24 @@ def test_a_question_that_discloses_a_past_harm_gets_its_answer_then_the_help_for
     assert "punched" not in stored and "[disclosure]" in stored  # still a disclosure: its words are not kept
 
 
+def test_a_question_told_with_a_name_an_address_and_a_postcode_is_answered_and_the_details_are_not_kept(any_stack):
+    stack = any_stack
+    sender = str(uuid.uuid4())
+    message = (  # made up
+        "how do i claim compensation, my neighbour Dean Hollis broke my nose in march, I live at 14 Orchard Close "
+        "AL5 2QT"
+    )
+    texts = [reply.get("text") or "" for reply in stack.chat(sender, message)]
+    # It used to be taken for a case detail typed unasked: "Please don't share personal details" and nothing else.
+    assert "Criminal Injuries Compensation Authority (CICA)" in texts[0]
+    assert not any(text.startswith("Please don't share personal details") for text in texts)
+    assert _intents(stack.settings, sender) == ["compensation"]
+    stored = " ".join(asyncio.run(_column(stack.settings, sender, "SELECT data FROM events WHERE sender_id = :s")))
+    assert "claim compensation" in stored  # the question is kept, as the README says
+    assert [word for word in ["Dean", "Hollis", "14 Orchard", "AL5"] if word in stored] == []
+    assert "[postcode]" in stored and "[address]" in stored
+
+
 def test_conversation_is_kept_in_the_tracker_store(any_stack):
     stack = any_stack
     sender = str(uuid.uuid4())

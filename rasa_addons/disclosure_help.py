@@ -19,12 +19,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-HELP_KEY = "help"  # in the parse result's `risk`
+from rasa_addons.risk_classifier import HELP_KEY, RISK_KEY
 
 
 def help_response(parse_data: dict[str, Any]) -> str | None:
     """The response that holds the help owed for this message, if a topic's answer kept it from being given."""
-    risk = parse_data.get("risk")
+    risk = parse_data.get(RISK_KEY)
     intent = risk.get(HELP_KEY) if isinstance(risk, dict) else None
     return f"utter_{intent}" if isinstance(intent, str) and intent else None
 

@@ -49,6 +49,7 @@ from rasa_addons.safety_net import detect_danger
 logger = logging.getLogger(__name__)
 
 RISK_KEY = "risk"  # added to the parse result
+HELP_KEY = "help"  # in `risk`: the harm's intent whose answer follows the topic's (rasa_addons/disclosure_help.py)
 FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier's, which runs before this component
 DANGER, DISCLOSURE, NONE = "danger_now", "disclosure", "none"
 
@@ -257,7 +258,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             if replace and not topic_outweighs(confidence, kind_probability, cfg["topic_sure"].get(intent)):
                 after = cfg["help_after"] if intent not in cfg["help_instead"] else None
                 if topic_outweighs(confidence, kind_probability, after):
-                    risk["help"] = helped_by[0]  # the topic's answer, then the harm's
+                    risk[HELP_KEY] = helped_by[0]  # the topic's answer, then the harm's
                 else:
                     intent = helped_by[0]  # a disclosure the topic has no help for gets that harm's own answer
                     confidence = confidence_of(topics, intent)

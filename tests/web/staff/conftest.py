@@ -48,6 +48,7 @@ from bot.web.app import create_app
 
 PASSWORD = "a long enough test password"
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+_ERROR_SUMMARY_LINK = re.compile(r'class="govuk-error-summary".*?<a href="#([^"]+)">([^<]*)</a>', re.S)
 _numbers = itertools.count(1)
 
 
@@ -56,6 +57,15 @@ def csrf_from(html: str) -> str:
     match = _CSRF_FIELD.search(html)
     assert match, "no csrf_token field on the page"
     return match.group(1)
+
+
+def error_summary_link(html: str) -> tuple[str, str]:
+    """The field id and the text of the page's error summary link (GOV.UK pattern)."""
+    match = _ERROR_SUMMARY_LINK.search(html)
+    assert match, "no error summary on the page"
+    field, text = match.groups()
+    assert f'id="{field}"' in html, f"the error summary links to #{field}, which is not on the page"
+    return field, text
 
 
 class StaffTestClient(TestClient):

@@ -7,7 +7,7 @@ from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, StaffUser
 from bot.services import clock
 from bot.services.staff import sessions as staff_sessions
-from tests.web.staff.conftest import PASSWORD, sign_in
+from tests.web.staff.conftest import PASSWORD, error_summary_link, sign_in
 
 NEW_PASSWORD = "a completely new password"
 
@@ -96,7 +96,9 @@ async def test_resetting_a_password_signs_the_account_out(login_as, sessions, st
     officer = await login_as("officer")
     mismatch = await supervisor.post_form(f"/staff/accounts/{officer.staff.id}/reset-password",
                                           {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"})
-    assert mismatch.status == 400 and "The two passwords are different" in await mismatch.text()
+    assert mismatch.status == 400
+    field, text = error_summary_link(await mismatch.text())
+    assert field == "password" and "The two passwords are different" in text
     short = await supervisor.post_form(f"/staff/accounts/{officer.staff.id}/reset-password",
                                        {"password": "short", "confirm": "short"})
     assert short.status == 400 and "at least 12 characters" in await short.text()

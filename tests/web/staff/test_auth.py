@@ -16,7 +16,7 @@ from bot.services import clock
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.staff.auth import is_staff_api, is_staff_page
-from tests.web.staff.conftest import PASSWORD, csrf_from, sign_in
+from tests.web.staff.conftest import PASSWORD, csrf_from, error_summary_link, sign_in
 
 # Public JSON endpoints (the residents' chat); every other /api path must be a staff API.
 PUBLIC_API_PREFIXES = ("/api/chat",)
@@ -115,7 +115,8 @@ async def test_unknown_address_and_wrong_password_look_the_same(staff_client, ma
     wrong = await sign_in(client, user.email, "not the password at all")
     unknown = await sign_in(client, "nobody@herts-pcc.example", PASSWORD)
     assert wrong.status == unknown.status == 400
-    assert FAILED in await wrong.text() and FAILED in await unknown.text()
+    field, text = error_summary_link(await wrong.text())
+    assert error_summary_link(await unknown.text()) == (field, text) and field == "email" and FAILED in text
     assert "staff_session" not in wrong.cookies and "staff_session" not in unknown.cookies
     async with unit_of_work(sessions) as session:
         entries = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "staff.login_failed"))).all()

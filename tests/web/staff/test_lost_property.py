@@ -12,6 +12,7 @@ from bot.services import clock
 from bot.services.lost_property.demo import load_demo_found_items
 from bot.services.lost_property.reports import create_report
 from bot.services.lost_property.search import LostQuery
+from tests.web.staff.conftest import error_summary_link
 
 XSS = '<script>alert("x")</script>'
 
@@ -97,7 +98,7 @@ async def test_an_unknown_item_reference_is_explained_and_changes_nothing(login_
     path = f"/staff/lost-property/{reports['purse'].id}/status"
     response = await client.post_form(path, {"status": "matched", "item_reference": "FP/NOPE"})
     assert response.status == 400
-    assert "There is no found item with that reference" in await response.text()
+    assert error_summary_link(await response.text()) == ("item_reference", "There is no found item with that reference")
     assert await _audit(sessions, "lost_property.status") == []
 
 

@@ -10,6 +10,7 @@ from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, Complaint, ComplaintStatusChange
 from bot.services.complaints import tickets
 from bot.services.complaints.details import ComplaintDetails
+from tests.web.staff.conftest import error_summary_link
 
 DETAILS = ComplaintDetails(complainant_role="affected", name="Zebedee Quux", narrative="PC Smith pushed me",
                            email="zebedee@example.org")  # fmt: skip
@@ -57,13 +58,17 @@ async def test_forms_need_the_csrf_token_and_a_contact(login_as):
                                    allow_redirects=False)  # fmt: skip
     assert forged.status == 403
     bad = await supervisor.post_form("/staff/privacy/export", {"contact": "Zebedee"})
-    assert bad.status == 400 and "Enter an email address or a UK phone number" in await bad.text()
+    assert bad.status == 400
+    field, text = error_summary_link(await bad.text())
+    assert field == "export-contact" and "Enter an email address or a UK phone number" in text
 
 
 async def test_erasure_needs_confirming_and_says_what_it_kept(login_as, complaint, sessions):
     supervisor = await login_as("supervisor")
     unconfirmed = await supervisor.post_form("/staff/privacy/erase", {"contact": "zebedee@example.org"})
-    assert unconfirmed.status == 400 and "Confirm that you have checked who is asking" in await unconfirmed.text()
+    assert unconfirmed.status == 400
+    field, text = error_summary_link(await unconfirmed.text())
+    assert field == "erase-contact" and "Confirm that you have checked who is asking" in text
     kept = await supervisor.post_form("/staff/privacy/erase", {"contact": "zebedee@example.org", "confirm": "yes"})
     assert kept.status == 200
     assert f"Kept: complaint {complaint} is still being handled" in await kept.text()

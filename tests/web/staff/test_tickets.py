@@ -12,6 +12,7 @@ from bot.db.models import AuditEntry
 from bot.services.complaints import tickets as complaint_tickets
 from bot.services.complaints.details import ComplaintDetails
 from tests.rasa_events import create_events
+from tests.web.staff.conftest import error_summary_link
 
 XSS_NAME = "<script>alert('name')</script>"
 XSS_TEXT = 'An officer was rude. <img src=x onerror="alert(1)"> </dd><b>bold</b>'
@@ -214,7 +215,8 @@ async def test_refused_changes_explain_why(login_as, make_staff, sessions, ticke
     colleague = await make_staff("officer")
     response = await client.post_form(f"/staff/tickets/{tickets['serious']}/status", {"status": "service_recovery"})
     assert response.status == 400
-    assert "must be recorded under Schedule 3" in await response.text()
+    field, text = error_summary_link(await response.text())
+    assert field == "work" and "must be recorded under Schedule 3" in text
     response = await client.post_form(f"/staff/tickets/{tickets['serious']}/assign", {"assignee": str(colleague.id)})
     assert response.status == 400
     assert "Only a supervisor" in await response.text()

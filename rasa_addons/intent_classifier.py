@@ -67,9 +67,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             raise InvalidConfigException(f"loss must be one of {', '.join(LOSSES)}, not {self._config['loss']!r}")
         self._storage = model_storage
         self._resource = resource
-        self._blocks = blocks or FeatureBlocks(
-            self._config["sparse_featurizers"], self._config["dense_featurizers"], self._config["dense_weight"]
-        )
+        self._blocks = blocks or FeatureBlocks.of(self._config)
         self._classes = classes or []
         self._coef = coef
         self._intercept = intercept
@@ -155,8 +153,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("LinearIntentClassifier: no trained weights found; it will predict nothing")
             return cls(merged, model_storage, resource)
         arrays, classes = stored
-        blocks = FeatureBlocks(merged["sparse_featurizers"], merged["dense_featurizers"], merged["dense_weight"])
-        blocks.load_arrays(arrays, "blocks_")
+        blocks = FeatureBlocks.of(merged).load_arrays(arrays, "blocks_")
         scale = float(arrays["scale"][0]) if "scale" in arrays else 1.0
         return cls(merged, model_storage, resource, blocks, classes, arrays["coef"], arrays["intercept"], scale)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -48,6 +49,11 @@ class FeatureBlocks:
     dense: Sequence[str]
     dense_weight: float = 1.0
     idf: list[np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, config: dict[str, Any]) -> FeatureBlocks:
+        """The blocks a classifier's config names (`sparse_featurizers`, `dense_featurizers`, `dense_weight`)."""
+        return cls(config["sparse_featurizers"], config["dense_featurizers"], config["dense_weight"])
 
     def _counts(self, messages: Sequence[Message], featurizer: str) -> scipy.sparse.csr_matrix:
         rows = []

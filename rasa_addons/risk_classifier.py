@@ -129,9 +129,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
-        self._blocks = blocks or FeatureBlocks(
-            self._config["sparse_featurizers"], self._config["dense_featurizers"], self._config["dense_weight"]
-        )
+        self._blocks = blocks or FeatureBlocks.of(self._config)
         self._weights = weights
         self._kind_coef_t = transposed(weights["kind_coef"]) if weights else None
         self._kinds = kinds or []
@@ -199,8 +197,7 @@ class RiskClassifier(GraphComponent, IntentClassifier):
             logger.warning("RiskClassifier: no trained weights; only the deterministic net decides")
             return cls(merged, model_storage, resource)
         arrays, kinds = stored
-        blocks = FeatureBlocks(merged["sparse_featurizers"], merged["dense_featurizers"], merged["dense_weight"])
-        blocks.load_arrays(arrays, "blocks_")
+        blocks = FeatureBlocks.of(merged).load_arrays(arrays, "blocks_")
         weights = {name: arrays[name] for name in ("coef", "intercept", "kind_coef", "kind_intercept")}
         return cls(merged, model_storage, resource, blocks, weights, kinds)
 

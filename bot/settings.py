@@ -74,7 +74,7 @@ def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
 MIN_SECRET_KEY_CHARS = 32
 RETENTION_SETTINGS = (
     "retain_conversations_days", "retain_complaints_days", "retain_lost_reports_days", "retain_lost_margin_days",
-    "retain_audit_days", "form_idle_minutes",
+    "retain_audit_days", "retain_alerts_days", "form_idle_minutes",
 )  # fmt: skip
 
 
@@ -123,6 +123,9 @@ class Settings:
     retain_lost_reports_days: int = 120  # a lost report with no matched item: found items are held ~90 days
     retain_lost_margin_days: int = 30  # a matched report: this long after the item's disposal date
     retain_audit_days: int = 730
+    # A status-check alert names the reference: deleted this long after it was dealt with or, while nobody has,
+    # after its last failed check (so an ignored one goes too); the alerts page lists those dealt with for 30 days.
+    retain_alerts_days: int = 30
     form_idle_minutes: int = 60  # a form left this long loses what was typed (Rasa's session expiry)
     api_token_days: int = 90  # staff API tokens expire this many days after they are made
     staff_sign_ins_per_minute: int = 60  # password checks a minute, all addresses together, per web process

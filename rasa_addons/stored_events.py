@@ -10,7 +10,10 @@ Rasa's JSON form (`Event.as_dict()`).
 - A message whose intent is a disclosure or an emergency is kept as "[disclosure]" / "[emergency]": the
   topic (the intent) is enough to carry the conversation on, the words are not needed.
 - Everything else (other messages, the assistant's messages, other slots) goes through the redaction rules,
-  and the assistant's messages also lose the values of the form being filled (the read-back repeats them).
+  and the assistant's messages also lose the values of the form being filled. A response that repeats what
+  was typed (the complaint's read-back) is stored as its template filled with placeholders instead
+  (rasa_addons.form_answers).
+- The web relay's pseudonym of the client's address is never stored (CLIENT_KEY).
 - A form's slot values are stored as they are while the form runs, and removed (set to null) once they are
   replaced or cleared (every way out of a form clears them), when a new session starts, or by the sweep.
 """
@@ -19,41 +22,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa_addons.form_answers import ANSWER, FORM_SLOTS, PERSONAL_ANSWERS, Templates, echo
 from rasa_addons.redaction import redact, redact_data, redact_values
-
-# Questions whose whole answer is personal data, and the placeholder that replaces it.
-PERSONAL_ANSWERS: dict[str, str] = {
-    "case_reference": "[crime-ref]",
-    "case_surname": "[surname]",
-    "case_postcode": "[postcode]",
-    "lost_contact_name": "[name]",
-    "lost_contact": "[contact]",
-    "complaint_name": "[name]",
-    "complaint_email": "[email]",
-    "complaint_phone": "[phone]",
-    "complaint_status_reference": "[complaint-ref]",
-    "complaint_status_email": "[email]",
-}
-ANSWER = "[answer]"  # any other answer typed into a form
-
-# Every slot that holds what a resident typed into a form, or what was worked out from it: each form's
-# questions (domain.yml `forms:`) and the slots the forms' actions fill beside them. A test checks that this
-# covers every form's questions and that none of them influences the conversation (removing a value that
-# was replaced cannot change a prediction).
-FORM_SLOTS: frozenset[str] = frozenset({
-    "case_reference", "case_surname", "case_postcode",
-    "lost_item", "lost_item_details", "lost_place", "lost_date", "lost_category",
-    "lost_contact_name", "lost_contact",
-    "complaint_role", "complaint_permission", "complaint_name", "complaint_email", "complaint_phone",
-    "complaint_contact_preference", "complaint_narrative", "complaint_date", "complaint_location",
-    "complaint_people", "complaint_injury", "complaint_witnesses", "complaint_references", "complaint_outcome",
-    "complaint_recorded", "complaint_change_field", "complaint_confirm", "complaint_date_text",
-    "complaint_status_reference", "complaint_status_email",
-})  # fmt: skip
 
 # Intents whose message is not kept in words.
 WITHHELD_INTENTS: dict[str, str] = {
@@ -67,6 +41,12 @@ WITHHELD_INTENTS: dict[str, str] = {
 }
 NEW_SESSION = ("session_started", "restart")
 MIN_KNOWN_VALUE = 4  # shorter form values ("no", "yes") are not looked for in the assistant's messages
+
+# The web relay's pseudonym of the client's address (bot/services/verified_lookup.py CLIENT_METADATA_KEY): the
+# status checks read it from the live tracker in the turn it comes with. The same for every conversation from one
+# address, it would link them all: no stored copy keeps it, nor Rasa's copy of a session's first metadata.
+CLIENT_KEY = "client"
+SESSION_METADATA_SLOT = "session_started_metadata"
 
 
 @dataclass
@@ -144,7 +124,7 @@ def redact_user(event: dict[str, Any], state: State) -> dict[str, Any]:
 
     def derived(value: Any) -> Any:
         """What the text became elsewhere in the event: the placeholder, else its redaction."""
-        return _every_string(value, placeholder) if placeholder else redact_data(value)
+        return _map_strings(value, lambda _: placeholder) if placeholder else redact_data(value)
 
     parse_data = stored.get("parse_data")
     if isinstance(parse_data, dict):
@@ -156,23 +136,19 @@ def redact_user(event: dict[str, Any], state: State) -> dict[str, Any]:
         if isinstance(entities, list):
             parse_data["entities"] = [_entity(entity, placeholder) for entity in entities]
         stored["parse_data"] = parse_data
-    stored["metadata"] = derived(stored.get("metadata") or {})
+    stored["metadata"] = derived(_without_client(stored.get("metadata")) or {})
     message_id = (event.get("metadata") or {}).get(MESSAGE_ID_KEY)
     if isinstance(message_id, str) and TURN_KEY.fullmatch(message_id):
         # The web app's hash of the conversation and the message's id, no one's data: how it knows Rasa finished
         # a turn whose answer never reached it (bot/web/relay.py), so a resend is not taken as a second message.
         stored["metadata"][MESSAGE_ID_KEY] = message_id
+    if isinstance(parse_data, dict) and "metadata" in parse_data:
+        parse_data["metadata"] = copy.deepcopy(stored["metadata"])  # Rasa's parse_data holds the same metadata
     return stored
 
 
-def _every_string(value: Any, placeholder: str) -> Any:
-    if isinstance(value, str):
-        return placeholder
-    if isinstance(value, list):
-        return [_every_string(item, placeholder) for item in value]
-    if isinstance(value, dict):
-        return {key: _every_string(item, placeholder) for key, item in value.items()}
-    return value
+def _without_client(metadata: Any) -> Any:
+    return {k: v for k, v in metadata.items() if k != CLIENT_KEY} if isinstance(metadata, dict) else metadata
 
 
 def _entity(entity: Any, placeholder: str | None) -> Any:
@@ -186,27 +162,37 @@ def _entity(entity: Any, placeholder: str | None) -> Any:
     return kept
 
 
-def redact_bot(event: dict[str, Any], state: State, keep: Iterable[str] = ()) -> dict[str, Any]:
+def redact_bot(
+    event: dict[str, Any], state: State, keep: Iterable[str] = (), templates: Templates | None = None
+) -> dict[str, Any]:
     """The assistant's message as stored: redacted, without the form values it repeats; public numbers kept."""
     keep = tuple(keep)
     known = state.known_values()
     stored = copy.deepcopy(event)
+    echoed = echo(event, {slot: value for slot, (_, value) in state.values.items()}, templates or {})
+    if echoed is not None:
+        # Its template filled with placeholders: no answer is left to look for (a value such as "email" would
+        # only hit the template's own words and the placeholders).
+        known = []
+        if isinstance(event.get("text"), str):
+            stored["text"] = echoed[0]
+        stored["metadata"].update(echoed[1])
     # The form's values first (whole), then the rules: the rules would change a value so it no longer matches.
-    if isinstance(event.get("text"), str):
-        stored["text"] = redact(redact_values(event["text"], known), keep=keep)
+    if isinstance(stored.get("text"), str):
+        stored["text"] = redact(redact_values(stored["text"], known), keep=keep)
     for key in ("data", "metadata"):
         if isinstance(stored.get(key), dict):
-            stored[key] = redact_data(_redact_known(stored[key], known), keep=keep)
+            stored[key] = redact_data(_map_strings(stored[key], lambda text: redact_values(text, known)), keep=keep)
     return stored
 
 
-def _redact_known(value: Any, known: list[tuple[str, str]]) -> Any:
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return redact_values(value, known)
+        return change(value)
     if isinstance(value, list):
-        return [_redact_known(item, known) for item in value]
+        return [_map_strings(item, change) for item in value]
     if isinstance(value, dict):
-        return {key: _redact_known(item, known) for key, item in value.items()}
+        return {key: _map_strings(item, change) for key, item in value.items()}
     return value
 
 
@@ -214,7 +200,8 @@ def redact_slot(event: dict[str, Any]) -> dict[str, Any]:
     """A slot event as stored: a form slot's value as it is (removed later), any other slot's redacted."""
     if event.get("name") in FORM_SLOTS or event.get("name") == "requested_slot":
         return event
-    return {**event, "value": redact_data(event.get("value"))}
+    value = _without_client(event.get("value")) if event.get("name") == SESSION_METADATA_SLOT else event.get("value")
+    return {**event, "value": redact_data(value)}
 
 
 def without_value(event: dict[str, Any]) -> dict[str, Any]:
@@ -222,13 +209,15 @@ def without_value(event: dict[str, Any]) -> dict[str, Any]:
     return {**event, "value": None}
 
 
-def redact_event(event: dict[str, Any], state: State, keep: Iterable[str] = ()) -> dict[str, Any]:
-    """Any event as stored, given the state just before it (the state is not moved)."""
+def redact_event(
+    event: dict[str, Any], state: State, keep: Iterable[str] = (), templates: Templates | None = None
+) -> dict[str, Any]:
+    """Any event as stored, given the state just before it (the state is not moved); templates: echo_templates."""
     kind = event.get("event")
     if kind == "user":
         return redact_user(event, state)
     if kind == "bot":
-        return redact_bot(event, state, keep)
+        return redact_bot(event, state, keep, templates)
     if kind == "slot":
         return redact_slot(event)
     return redact_data(event) if kind in ("session_started",) else event  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 `plan_save` walks a tracker's events once: the new ones become their stored form (rasa_addons.stored_events),
 and earlier ones whose form value was replaced, cleared or left behind by a new session are marked to lose it.
+What the store needs of the domain's responses comes from here too (`public_strings`, `echo_templates`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 
 from rasa_addons import redaction, stored_events
+from rasa_addons.form_answers import Templates
 from rasa_addons.stored_events import State
 
 
@@ -38,15 +40,18 @@ def _brief(event: Event) -> dict[str, Any]:
     return {"event": event.type_name}
 
 
-def plan_save(events: list[Event], start: int, keep: Iterable[str] = ()) -> Plan:
-    """The rows a save writes for events[start:], and the earlier events whose form value goes."""
+def plan_save(events: list[Event], start: int, keep: Iterable[str] = (), templates: Templates | None = None) -> Plan:
+    """The rows a save writes for events[start:], and the earlier events whose form value goes.
+
+    `keep`: public_strings of the domain; `templates`: echo_templates of the domain.
+    """
     state, new, removed, session_index = State(), [], set(), 0
     for index, event in enumerate(events):
         if index < start:
             brief = _brief(event)
         else:
             brief = event.as_dict()
-            new.append(stored_events.redact_event(brief, state, keep))
+            new.append(stored_events.redact_event(brief, state, keep, templates))
         removed.update(state.observe(index, brief))
         if brief["event"] == "session_started":
             session_index = index

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 from rasa_addons import stored_events
 from rasa_addons import tracker_tables as tables
 from rasa_addons.forgetting import sender_hash
+from rasa_addons.form_answers import echo_templates
 from rasa_addons.tracker_cache import Cached, TrackerCache
 from rasa_addons.tracker_plan import Plan, event_from, plan_save, public_strings
 
@@ -75,17 +76,18 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         tables.create_tables(self.engine)
         self.cache = TrackerCache(int(cache_size), float(cache_seconds))
         super().__init__(domain, event_broker, **kwargs)
-        self._keep = public_strings(self._domain)
+        self.domain = self._domain  # what the store needs of its responses (the setter)
 
     @property
     def domain(self) -> Domain:
-        """The domain (its slots rebuild trackers; its responses say which numbers are public)."""
+        """The domain (its slots rebuild trackers; its responses say which numbers are public, which repeat answers)."""
         return self._domain
 
     @domain.setter
     def domain(self, domain: Domain | None) -> None:
         self._domain = domain or Domain.empty()
         self._keep = public_strings(self._domain)
+        self._echoes = echo_templates(self._domain.responses)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's current session (None if nothing is stored)."""
@@ -191,7 +193,7 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
                 start, old_ids = loaded.count, loaded.ids
                 if head is None and loaded.version is not None:
                     old_ids = []  # removed meanwhile (retention, erasure): never written back, only the new events
-            plan = plan_save(events, start, self._keep)
+            plan = plan_save(events, start, self._keep, self._echoes)
             new_ids = self._insert(connection, sender_id, plan.new)
             ids = [*old_ids, *new_ids] if len(old_ids) == start else [*([0] * start), *new_ids]
             for index in sorted(plan.removed):

@@ -23,7 +23,7 @@ NEVER_FROM_TESTS = ("bot", "actions", "rasa_addons", "bench")  # nothing that ru
 # rasa_addons modules that need only the standard library: the one redaction module and what the tracker store
 # shares with the web app. Our code may import these, and only these, from rasa_addons.
 SHARED_ADDONS = ("rasa_addons.redaction", "rasa_addons.log_redaction", "rasa_addons.stored_events",
-                 "rasa_addons.forgetting")  # fmt: skip
+                 "rasa_addons.form_answers", "rasa_addons.forgetting")  # fmt: skip
 RASA_ONLY_ADDONS = (
     *sorted({".".join(path.relative_to(ROOT).with_suffix("").parts) for path in (ROOT / "rasa_addons").glob("*.py")}
             - {"rasa_addons.__init__", *SHARED_ADDONS}),

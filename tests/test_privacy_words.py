@@ -34,9 +34,16 @@ def test_the_greeting():
 
 def test_the_case_check():
     # tests/web/test_privacy_stack.py: the surname, postcode and reference are nowhere after a check;
-    # tests/services/test_secret_key.py: the audit log's reference is a keyed pseudonym.
-    assert "I only use them for this check and don't keep them afterwards: the record of the check holds only a " \
-           "coded form of the reference, never your surname or postcode." in said("utter_case_status_intro")
+    # tests/services/test_secret_key.py: the audit log's reference is a keyed pseudonym;
+    # tests/services/test_lookup_alerts.py: an alert (with the reference) needs failures from several clients;
+    # tests/services/test_retention.py: the purge deletes it BOT_RETAIN_ALERTS_DAYS after closing or last failure.
+    text = said("utter_case_status_intro")
+    assert "I only use your surname and postcode for this check and don't keep them afterwards; the record of the " \
+           "check holds only a coded form of the reference." in text
+    assert "If checks of one reference fail from several different connections (someone may be guessing it), staff " \
+           "are shown that reference so they can warn its owner, and it's deleted " \
+           f"{DEFAULTS.retain_alerts_days} days after they deal with it, or after the last failed check if they " \
+           "haven't." in text
 
 
 def test_the_complaint_form():
@@ -67,6 +74,7 @@ def test_the_lost_property_form():
     ("BOT_RETAIN_LOST_REPORTS_DAYS", DEFAULTS.retain_lost_reports_days),
     ("BOT_RETAIN_LOST_MARGIN_DAYS", DEFAULTS.retain_lost_margin_days),
     ("BOT_RETAIN_AUDIT_DAYS", DEFAULTS.retain_audit_days),
+    ("BOT_RETAIN_ALERTS_DAYS", DEFAULTS.retain_alerts_days),
     ("BOT_FORM_IDLE_MINUTES", DEFAULTS.form_idle_minutes),
 ])  # fmt: skip
 def test_the_readme_gives_each_period_and_its_default(variable, default):

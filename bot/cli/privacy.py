@@ -18,7 +18,8 @@ from bot.settings import Settings
 ACTOR = "cli"
 # Tables that lose personal data to a purge or an erasure (PostgreSQL VACUUMs them afterwards).
 PERSONAL_TABLES = ("events", "tracker_senders", "complaints", "complaint_notes", "complaint_flags", "lost_reports",
-                   "audit_log", "forgotten_conversations")  # fmt: skip
+                   "audit_log", "forgotten_conversations", "lookup_alerts", "case_verification_attempts",
+                   "complaint_lookup_attempts")  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -6,10 +6,9 @@ import argparse
 import subprocess
 import sys
 
-from aiohttp import web
-
 from bot import supervisor, training
 from bot.settings import Settings
+from bot.web import serving
 from bot.web.access_log import PrivateAccessLogger
 from bot.web.app import create_app
 
@@ -47,11 +46,5 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> int:
-    web.run_app(
-        create_app(settings),
-        host=settings.host,
-        port=settings.web_port,
-        print=None,
-        access_log_class=PrivateAccessLogger,
-    )
+    serving.run(create_app(settings), settings.host, settings.web_port, access_log_class=PrivateAccessLogger)
     return 0

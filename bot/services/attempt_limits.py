@@ -27,7 +27,7 @@ CONVERSATION_LIMIT = 3  # failed verifications in one conversation within WINDOW
 CLIENT_LIMIT = 10
 WINDOW = timedelta(hours=1)
 LOCKOUT = timedelta(hours=1)
-ATTEMPT_RETENTION = timedelta(days=1)  # attempts are only kept to enforce the limits
+ATTEMPT_RETENTION = timedelta(days=1)  # attempts are only kept to enforce the limits (retention.purge applies it)
 # Failed checks of one reference within WINDOW, from anywhere, before each further check of it waits.
 REFERENCE_SLOW_AFTER = 5
 REFERENCE_DELAY_BASE = 0.5  # seconds, doubled by each further failure
@@ -109,6 +109,12 @@ async def reference_pressure(session: AsyncSession, model: AttemptModel, *, refe
     return Pressure(failures=len(rows), sources=len({client or conversation for client, conversation in rows}))
 
 
+async def forget_old_attempts(session: AsyncSession, model: AttemptModel, *, now: datetime) -> int:
+    """Delete this table's attempts older than ATTEMPT_RETENTION; returns how many went."""
+    result = await session.execute(delete(model).where(model.at < now - ATTEMPT_RETENTION))
+    return result.rowcount or 0
+
+
 async def record_attempt(
     session: AsyncSession,
     model: AttemptModel,
@@ -120,7 +126,8 @@ async def record_attempt(
     now: datetime,
 ) -> None:
     """Keep one completed check (and forget the ones too old to matter)."""
-    await session.execute(delete(model).where(model.at < now - ATTEMPT_RETENTION))
+    # The daily purge also forgets them, for a kind of check nobody makes again.
+    await forget_old_attempts(session, model, now=now)
     session.add(
         model(
             at=now, reference_key=reference_key, conversation_key=conversation_key, client_key=client_key,

@@ -1,14 +1,16 @@
 """Alerts for staff when several clients fail the status check of one reference (someone may be targeting it).
 
 Raised by bot.services.verified_lookup after a failure, shown on the dashboard until a member of staff marks one
-dealt with; raising and closing are audited (the audit log names the reference by pseudonym only).
+dealt with; raising and closing are audited (the audit log names the reference by pseudonym only). An alert keeps
+the reference itself, so the daily purge (bot.services.retention) deletes it `retain_alerts_days` after it was
+dealt with or, while nobody has, after its last failed check.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import LookupAlert
@@ -70,6 +72,26 @@ async def recent(session: AsyncSession, now: datetime) -> list[LookupAlert]:
         .order_by(LookupAlert.closed_at.is_not(None), LookupAlert.raised_at.desc(), LookupAlert.id.desc())
     )
     return list((await session.scalars(query)).all())
+
+
+async def about(session: AsyncSession, kind: str, reference_keys: list[str]) -> list[LookupAlert]:
+    """The alerts of one kind about these references, by their pseudonyms (a subject access export), oldest first."""
+    if not reference_keys:
+        return []
+    query = (
+        select(LookupAlert)
+        .where(LookupAlert.kind == kind, LookupAlert.reference_key.in_(reference_keys))
+        .order_by(LookupAlert.raised_at, LookupAlert.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def expire(session: AsyncSession, *, before: datetime) -> int:
+    """Delete alerts dealt with before `before`, and open ones whose last failure was before it; how many went."""
+    # A closed alert's last failure precedes its closing (failures after it raise a new alert), so one moment each.
+    last_seen = func.coalesce(LookupAlert.closed_at, LookupAlert.last_failure_at)
+    result = await session.execute(delete(LookupAlert).where(last_seen < before))
+    return result.rowcount or 0
 
 
 async def get(session: AsyncSession, alert_id: int) -> LookupAlert | None:

@@ -8,7 +8,9 @@
 - Lost reports: deleted, contact details and all, `retain_lost_margin_days` after the matched found item's
   disposal date, or `retain_lost_reports_days` after they were made when no item was matched.
 - The audit log: entries older than `retain_audit_days`. Forgotten conversations' hashes: after the
-  conversation retention. Status-check attempts keep their own one-day limit (attempt_limits).
+  conversation retention. Status-check attempts: after one day (attempt_limits.ATTEMPT_RETENTION), every kind.
+- Status-check alerts, which name the reference: `retain_alerts_days` after they were dealt with or, while
+  nobody has, after their last failed check (lookup_alerts.expire).
 - Forms left half-filled: their values are removed after `form_idle_minutes` without a message (the sweep,
   also run on its own every few minutes).
 """
@@ -23,14 +25,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     AuditEntry,
+    CaseVerificationAttempt,
     Complaint,
     ComplaintFlag,
+    ComplaintLookupAttempt,
     ComplaintNote,
     ComplaintStatusChange,
     FoundItem,
     LostReport,
 )
-from bot.services import forgetting, tracker_events
+from bot.services import attempt_limits, forgetting, lookup_alerts, tracker_events
 from bot.settings import Settings
 
 ANONYMISED = "[removed]"  # what a complaint's name becomes once its personal data is gone
@@ -40,6 +44,8 @@ COMPLAINT_PERSONAL_FIELDS = {
     "location": "", "people_involved": "", "injury_or_damage": "", "witnesses": "", "reference_numbers": "",
     "desired_outcome": "", "category_triggers": [],
 }  # fmt: skip
+# Every table of status-check attempts: the purge forgets old attempts even of a check nobody makes again.
+ATTEMPT_MODELS = (CaseVerificationAttempt, ComplaintLookupAttempt)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class Retention:
     lost_reports: timedelta
     lost_margin: timedelta
     audit: timedelta
+    alerts: timedelta
     form_idle: timedelta
 
     @classmethod
@@ -62,6 +69,7 @@ class Retention:
             lost_reports=timedelta(days=settings.retain_lost_reports_days),
             lost_margin=timedelta(days=settings.retain_lost_margin_days),
             audit=timedelta(days=settings.retain_audit_days),
+            alerts=timedelta(days=settings.retain_alerts_days),
             form_idle=timedelta(minutes=settings.form_idle_minutes),
         )
 
@@ -75,6 +83,8 @@ class Purged:
     lost_reports: int = 0
     audit_entries: int = 0
     forgotten_records: int = 0
+    status_check_attempts: int = 0
+    status_check_alerts: int = 0
 
     def lines(self) -> list[str]:
         """One line per kind, for the command's output."""
@@ -145,6 +155,9 @@ async def purge(session: AsyncSession, policy: Retention, *, now: datetime) -> P
     result = await session.execute(delete(AuditEntry).where(AuditEntry.at < now - policy.audit))
     purged.audit_entries = result.rowcount or 0
     purged.forgotten_records = await forgetting.expire(session, before=now - policy.conversations)
+    for model in ATTEMPT_MODELS:
+        purged.status_check_attempts += await attempt_limits.forget_old_attempts(session, model, now=now)
+    purged.status_check_alerts = await lookup_alerts.expire(session, before=now - policy.alerts)
     await session.flush()
     return purged
 

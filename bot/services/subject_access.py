@@ -15,8 +15,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import AuditEntry, Complaint, ComplaintNote, LostReport
-from bot.services import audit, retention
+from bot.db.models import AuditEntry, Complaint, ComplaintNote, LookupAlert, LostReport
+from bot.services import audit, lookup_alerts, retention
 from bot.services.complaints.transcript import transcript
 from bot.services.parsing import ParseError
 from bot.services.parsing.contact import normalise_email, normalise_phone
@@ -106,6 +106,11 @@ def _report(report: LostReport) -> dict[str, Any]:
     return columns
 
 
+def _alert(alert: LookupAlert) -> dict[str, Any]:
+    return {"reference": alert.reference, "raised_at": alert.raised_at, "last_failure_at": alert.last_failure_at,
+            "failures": alert.failures, "sources": alert.sources, "dealt_with_at": alert.closed_at}  # fmt: skip
+
+
 def _entry(entry: AuditEntry) -> dict[str, Any]:
     return {"at": entry.at, "actor": entry.actor, "action": entry.action, "subject": entry.subject,
             "details": entry.details}  # fmt: skip
@@ -146,6 +151,10 @@ async def export(session: AsyncSession, subject: Subject, *, actor: str, now: da
     ]  # fmt: skip
     refs = [complaint.reference for complaint in complaints] + [report.reference for report in reports]
     entries = await _audit_entries(session, subject, refs, [complaint.sender_id for complaint in complaints])
+    # Alerts name a reference, never a person: only a complaint's reference leads to one (a crime reference is
+    # not linked to an e-mail address or phone number here).
+    complaint_keys = [audit.pseudonym(complaint.reference, purpose="complaint-ref") for complaint in complaints]
+    alerts = await lookup_alerts.about(session, "complaints", complaint_keys)
     document = {
         "subject": {subject.kind: subject.value},
         "generated_at": now,
@@ -156,6 +165,7 @@ async def export(session: AsyncSession, subject: Subject, *, actor: str, now: da
         "complaints": [_complaint(complaint) for complaint in complaints],
         "lost_reports": [_report(report) for report in reports],
         "conversations": conversations,
+        "status_check_alerts": [_alert(alert) for alert in alerts],
         "audit_log": [_entry(entry) for entry in entries],
     }
     await audit.record(

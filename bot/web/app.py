@@ -42,7 +42,9 @@ async def _shared_state(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     state = app[STATE] = create_state(settings)
     # A claim on a message in flight outlives the longest relay, so a crashed instance's claim frees itself.
-    app[REPLAYS] = ReplayCache(state, late_seconds(settings) + 5, partial(still_wanted, app))
+    app[REPLAYS] = ReplayCache(
+        state, late_seconds(settings) + 5, partial(still_wanted, app), clears=app[DOMAIN].says_nothing_kept
+    )
     # The shared cache answers most "was this forgotten?" questions; the database table is the durable list.
     app[FORGOTTEN] = ForgottenSenders(state, ForgottenTable(app[SESSIONS]))
     yield

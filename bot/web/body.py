@@ -44,7 +44,10 @@ async def read_json(request: web.Request) -> Any:
     charset = (request.charset or "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise ApiError(415, "unsupported_media_type", "JSON must be sent as UTF-8.")
-    raw = await request.read()  # over the app's size limit: 413 from aiohttp
+    try:
+        raw = await request.read()  # over the app's size limit: 413 from aiohttp
+    except web.RequestPayloadError as exc:  # a body that does not decompress or ends early
+        raise ApiError(400, "unreadable_body", "The request body could not be read.") from exc
     try:
         body = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, huge numbers, absurd nesting
@@ -62,8 +65,16 @@ async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.Fi
         return await request.post()
     except web.HTTPException:
         raise  # 413 and the like keep their status
-    except (ValueError, UnicodeDecodeError, AssertionError, LookupError, RecursionError) as exc:
+    except (ValueError, UnicodeDecodeError, AssertionError, LookupError, RecursionError,
+            web.RequestPayloadError) as exc:
         raise web.HTTPBadRequest(reason="The form could not be read.") from exc
+
+
+def parse_id(raw: str, max_digits: int = 12) -> int | None:
+    """A row id from a URL: ASCII digits only (str.isdigit() takes "²", which int() refuses); None otherwise."""
+    if not raw or len(raw) > max_digits or not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw)
 
 
 def clean_text(value: str) -> bool:

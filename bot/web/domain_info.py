@@ -24,6 +24,12 @@ ANSWER, SAFETY, OTHER = "answer", "safety", "other"
 NOT_TOPICS = frozenset({"greet", "goodbye", "thank", "stop", "out_of_scope", "feedback", "affirm", "deny"})
 EMERGENCY_RESPONSE = "utter_emergency"
 FEEDBACK_PREFIX = "/feedback"
+# The responses that tell the resident nothing they typed was kept (a form stopped or cancelled): the replies
+# cached for resends, which may repeat what they typed (a complaint's read-back), go when one is sent.
+NOTHING_KEPT = frozenset({
+    "utter_case_status_stopped", "utter_complaint_cancelled", "utter_lost_item_no_report",
+    "utter_lost_item_stopped", "utter_lost_item_unavailable", "utter_lost_report_unavailable",
+})  # fmt: skip
 SLOT = re.compile(r"\\\{[A-Za-z0-9_]+\\\}")  # a {slot} in a template, as re.escape writes it
 
 
@@ -43,6 +49,7 @@ class DomainInfo:
     intents: frozenset[str] = frozenset()
     exact: dict[str, str] = field(default_factory=dict)
     templates: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    nothing_kept: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path) -> DomainInfo:
@@ -51,11 +58,14 @@ class DomainInfo:
         intents = {next(iter(item)) if isinstance(item, dict) else str(item) for item in domain.get("intents", [])}
         info = cls(intents=frozenset(intents))
         payloads: set[str] = set()
+        nothing_kept: set[str] = set()
         # Safety wins over everything when two responses share a text, then `other`: feedback only when sure.
         rank = {SAFETY: 0, OTHER: 1, ANSWER: 2}
         for name, variations in (domain.get("responses") or {}).items():
             texts = [str(v["text"]) for v in variations or [] if isinstance(v, dict) and v.get("text")]
             kind = _kind_of(str(name), texts, intents)
+            if name in NOTHING_KEPT:
+                nothing_kept.update(texts)
             for variation in variations or []:
                 for button in (variation or {}).get("buttons") or []:
                     payload = as_sent(str(button.get("payload", "")))
@@ -67,6 +77,7 @@ class DomainInfo:
                 elif text not in info.exact or rank[kind] < rank[info.exact[text]]:
                     info.exact[text] = kind
         info.payloads = frozenset(payloads)
+        info.nothing_kept = frozenset(nothing_kept)
         return info
 
     def allowed_payload(self, message: str) -> bool:
@@ -77,7 +88,15 @@ class DomainInfo:
         """The message as Rasa should get it: an allowed payload as it is, anything else never as an intent."""
         if not message.startswith("/") or self.allowed_payload(message):
             return message
-        return message.lstrip("/ \t\r\n")
+        # Every Unicode space too: Rasa strips those before it looks for a leading "/".
+        start = 0
+        while start < len(message) and (message[start] == "/" or message[start].isspace()):
+            start += 1
+        return message[start:]
+
+    def says_nothing_kept(self, replies: list[dict[str, Any]]) -> bool:
+        """Whether these replies tell the resident that nothing they typed was kept."""
+        return any(reply.get("text") in self.nothing_kept for reply in replies if isinstance(reply, dict))
 
     def kind(self, text: str) -> str:
         """The kind of a bot message with this text: answer, safety or other."""

@@ -29,7 +29,8 @@ def error_response(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": {"status": status, "code": code, "message": message}}, status=status)
 
 
-def _code_for(status: int) -> str:
+def code_for(status: int) -> str:
+    """The machine-readable code of an HTTP status: "not_found" for 404."""
     try:
         return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
     except ValueError:
@@ -48,7 +49,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status < 400:
             raise  # redirects and the like pass through
-        response = error_response(exc.status, _code_for(exc.status), exc.reason)
+        response = error_response(exc.status, code_for(exc.status), exc.reason)
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in exc.headers:
                 response.headers[header] = exc.headers[header]

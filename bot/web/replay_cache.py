@@ -7,7 +7,8 @@ waits for its replies (joining it directly when it runs in this process), and a 
 replies. An attempt the resident stopped waiting for (a timeout) goes on in the background for a while, so that
 its answer, when Rasa gives it, is the one a resend gets: otherwise the turn Rasa finished late and the resend
 would be two answers to one message (a form would take the same words for two questions). Failed attempts are
-not kept, so they can be retried.
+not kept, so they can be retried. Replies that tell the resident nothing they typed was kept first drop the
+conversation's earlier replies, which may repeat it (a complaint's read-back).
 """
 
 from __future__ import annotations
@@ -31,21 +32,30 @@ MAX_LATE = 100  # attempts going on after their resident stopped waiting, per pr
 
 Relay = Callable[[], Awaitable[Replies]]
 KeepLate = Callable[[str], Awaitable[bool]]
+Clears = Callable[[Replies], bool]
 
 
 async def _always(sender: str) -> bool:
     return True
 
 
+def _never(replies: Replies) -> bool:
+    return False
+
+
 class ReplayCache:
     """Run each (sender, message id) once across every web instance sharing the state."""
 
-    def __init__(self, state: SharedState, claim_seconds: float, keep_late: KeepLate = _always) -> None:
+    def __init__(
+        self, state: SharedState, claim_seconds: float, keep_late: KeepLate = _always, clears: Clears = _never
+    ) -> None:
         self.state = state
         # A claim outlives the longest attempt (the relay's own timeout), so a crashed instance's claim frees itself.
         self.claim_seconds = claim_seconds
         # Asked before a late answer is kept: a conversation forgotten meanwhile must not be stored again.
         self.keep_late = keep_late
+        # Whether replies promise that nothing typed was kept: then the earlier cached replies go first.
+        self.clears = clears
         self._running: dict[tuple[str, str], asyncio.Task[Replies]] = {}
         self._late: set[asyncio.Task[Replies]] = set()
 
@@ -110,6 +120,8 @@ class ReplayCache:
             await asyncio.shield(self.state.replay_release(*key))
             raise
         try:
+            if self.clears(replies):
+                await self.state.replay_forget(key[0])
             await self.state.replay_store(*key, replies)
         finally:
             self._running.pop(key, None)

@@ -1,12 +1,19 @@
 """What of a conversation is stored: placeholders for form answers and disclosures, form values removed."""
 
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from ruamel.yaml import YAML
 
+from actions.complaints import slots
+from actions.complaints.read_back import LABELS, read_back
+from bot.services.verified_lookup import CLIENT_METADATA_KEY
+from rasa_addons.form_answers import ECHOES, READ_BACK_LINES, echo_templates
 from rasa_addons.stored_events import (
     ANSWER,
+    CLIENT_KEY,
     FORM_SLOTS,
     PERSONAL_ANSWERS,
     WITHHELD_INTENTS,
@@ -17,6 +24,8 @@ from rasa_addons.stored_events import (
 )
 
 DOMAIN = YAML(typ="safe").load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+TEMPLATES = echo_templates(DOMAIN["responses"])
+CLIENT = "client:5f0c9a8e7d6b4a3c2b1a0f9e8d7c6b5a"
 
 
 def user(text, intent="inform", entities=()):
@@ -64,10 +73,28 @@ def test_an_answer_typed_into_a_form_is_stored_as_a_placeholder(requested, place
 @pytest.mark.parametrize("state", [State(), asking("complaint_form", "complaint_name")], ids=["redacted", "answer"])
 def test_the_web_apps_message_id_is_kept_and_nothing_else_rides_on_its_key(state):
     event = user("Zebedee Quux")
-    event["metadata"] = {"message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a", "client": "client:abc"}
-    assert redact_event(event, state)["metadata"]["message_id"] == "3f2a9c0d1e4b5a6978877f6e5d4c3b2a"
+    event["metadata"] = {"message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a", "client": CLIENT}
+    event["parse_data"]["metadata"] = event["metadata"]  # Rasa's parse_data holds the same metadata
+    stored = redact_event(event, state)
+    # The client's pseudonym (the same for every conversation from one address) is for this turn's check only.
+    assert stored["metadata"] == stored["parse_data"]["metadata"] == {"message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a"}
+    assert CLIENT not in json.dumps(stored)
+    assert event["metadata"]["client"] == CLIENT  # the live event (what this turn's actions get) keeps it
     event["metadata"] = {"message_id": "call 07700 900123"}  # not an id: redacted like any other text
     assert "07700" not in str(redact_event(event, state)["metadata"])
+
+
+def test_the_relays_client_key_is_the_one_the_store_drops():
+    assert CLIENT_KEY == CLIENT_METADATA_KEY
+
+
+def test_rasas_copy_of_a_sessions_first_metadata_keeps_no_client():
+    # Rasa's processor sets this slot to the metadata of a session's first message.
+    metadata = {"client": CLIENT, "message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a", "from": "call 07700 900123"}
+    stored = redact_event(slot("session_started_metadata", metadata), State())
+    kept = {"message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a", "from": "call [phone]"}
+    assert stored == slot("session_started_metadata", kept)
+    assert metadata["client"] == CLIENT
 
 
 def test_outside_a_form_a_message_is_redacted():
@@ -111,6 +138,99 @@ def test_the_assistant_repeating_form_values_is_redacted_but_public_numbers_stay
     stored = redact_event(bot, state, keep=["01707 806100"])
     assert stored["text"] == "- Your name: [name]\n- What happened: [answer]\nCall 01707 806100 or [phone]"
     assert stored["metadata"] == {"name": "[name]"}
+
+
+def uttered(response, text, **arguments):
+    """A bot event as Rasa makes it of an action's utter_message(response=..., **arguments)."""
+    metadata = {"utter_action": response, "template": response, **arguments}
+    return {"event": "bot", "text": text, "data": {"buttons": []}, "metadata": metadata}
+
+
+def filled(response, **arguments):
+    return DOMAIN["responses"][response][0]["text"].format(**arguments)
+
+
+# Every question answered; "Amy", "M25", "Bob" and "Zed" are shorter than the values looked for in other messages.
+TYPED = {slots.ROLE: "affected", slots.NAME: "Amy", slots.EMAIL: "amy@example.org", slots.CONTACT_PREFERENCE: "email",
+         slots.NARRATIVE: "Bob pushed me\non the slip road", slots.DATE: "2026-05-01", slots.LOCATION: "M25",
+         slots.PEOPLE: "Bob", slots.INJURY: "no", slots.WITNESSES: "Zed", slots.REFERENCES: "none",
+         slots.OUTCOME: "sorry", slots.RECORDED: "yes"}  # fmt: skip
+
+
+def test_the_read_back_is_stored_as_its_template_with_each_answer_a_placeholder_however_short():
+    state = asking("complaint_form", slots.CONFIRM)
+    for index, (name, value) in enumerate(TYPED.items(), start=2):
+        state.observe(index, slot(name, value))
+    summary = read_back(SimpleNamespace(get_slot=TYPED.get))  # the action's own summary
+    assert "- Witnesses: Zed\n" in summary and "- Where: M25\n" in summary
+    text = filled("utter_complaint_read_back", summary=summary)
+    stored = redact_event(uttered("utter_complaint_read_back", text, summary=summary), state, templates=TEMPLATES)
+    stored_summary = (
+        "- Who is complaining: [answer]\n- Your name: [name]\n- Email: [email]\n- Phone: [phone]\n"
+        "- Best way to contact you: [answer]\n- What happened: [answer]\n- When: [answer]\n- Where: [answer]\n"
+        "- Who was involved: [answer]\n- Injury or damage: [answer]\n- Witnesses: [answer]\n"
+        "- Reference numbers: [answer]\n- The outcome you want: [answer]\n- Formally recorded: [answer]"
+    )
+    assert stored["text"] == filled("utter_complaint_read_back", summary=stored_summary)
+    assert stored["metadata"]["summary"] == stored_summary
+    kept = json.dumps(stored)
+    assert not [value for value in ("Amy", "Bob", "M25", "Zed", "slip road", "sorry") if value in kept]
+
+
+def test_the_read_back_lines_are_the_actions_questions():
+    assert READ_BACK_LINES == {label: name for name, label in LABELS.items()}
+
+
+@pytest.mark.parametrize(("response", "arguments", "stored"), [
+    ("utter_case_reference_other_force", {"force_code": "42"}, {"force_code": ANSWER}),
+    ("utter_complaint_status_found", {"reference": "CRT-2026-00042", "submitted_on": "Friday 1 May 2026",
+     "status_text": "The team is looking into it.", "team_phone": "01707 806100"},
+     {"reference": "[complaint-ref]", "submitted_on": "Friday 1 May 2026",
+      "status_text": "The team is looking into it.", "team_phone": "01707 806100"}),
+])  # fmt: skip
+def test_a_response_repeating_what_was_typed_is_stored_with_placeholders(response, arguments, stored):
+    event = uttered(response, filled(response, **arguments), **arguments)
+    kept = redact_event(event, State(), keep=["01707 806100"], templates=TEMPLATES)
+    assert kept["text"] == filled(response, **stored)
+    assert {name: kept["metadata"][name] for name in arguments} == stored
+
+
+def test_an_echo_no_template_gives_is_kept_as_a_placeholder_only():
+    summary = "- Witnesses: Zed"
+    event = uttered("utter_complaint_read_back", f"Check it: {summary}", summary=summary)
+    for templates in (TEMPLATES, None):  # a text the domain's template does not give, or no domain at all
+        stored = redact_event(event, State(), templates=templates)
+        assert stored["text"] == ANSWER
+        assert "Zed" not in json.dumps(stored)
+
+
+def test_ordinary_messages_are_kept_as_they_are():
+    state = asking("complaint_form", slots.INJURY)
+    state.observe(2, slot(slots.INJURY, "no"))  # a short value is not looked for in other messages
+    text = filled("utter_greet")
+    assert redact_event(uttered("utter_greet", text), state, templates=TEMPLATES)["text"] == text
+    assert redact_event({"event": "bot", "text": "Is there anything else? Say no to end."}, state)["text"] == (
+        "Is there anything else? Say no to end."
+    )
+
+
+def test_every_echo_is_a_response_that_takes_its_arguments():
+    for name, arguments in ECHOES.items():
+        for variation in DOMAIN["responses"][name]:
+            assert all(f"{{{argument}}}" in variation["text"] for argument in arguments), name
+    assert set(ECHOES) <= set(TEMPLATES)
+
+
+def test_a_response_rasa_fills_from_a_form_slot_is_stored_with_the_slots_placeholder():
+    templates = echo_templates({"utter_thanks": [{"text": "Thanks {complaint_name}, I'll write to {complaint_email}."}],
+                                "utter_greet": DOMAIN["responses"]["utter_greet"]})  # fmt: skip
+    assert set(templates) == {"utter_thanks"}
+    state = asking("complaint_form", slots.CONFIRM)
+    state.observe(2, slot(slots.NAME, "Amy"))
+    state.observe(3, slot(slots.EMAIL, "amy@example.org"))
+    stored = redact_event(uttered("utter_thanks", "Thanks Amy, I'll write to amy@example.org."), state,
+                          templates=templates)  # fmt: skip
+    assert stored["text"] == "Thanks [name], I'll write to [email]."
 
 
 def test_form_slots_are_stored_while_the_form_runs_and_other_slots_redacted():

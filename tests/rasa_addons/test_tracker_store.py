@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).with_name("tracker_store_probe.py")
+CLIENT = "client:5f0c9a8e7d6b4a3c2b1a0f9e8d7c6b5a"  # the probe's client pseudonym
 
 
 @pytest.fixture
@@ -45,6 +46,23 @@ def test_the_store(report):
     assert _slots(form["after"], "complaint_name") == [None, None]
     assert _slots(form["after"], "complaint_reference") == ["[complaint-ref]"]
     assert form["slot_after"] is None
+
+    # The read-back is stored as its template with a placeholder for each answer, however short, in its text and
+    # in the action's summary; no stored message keeps an answer (the form's slots hold them while it runs).
+    echo = report["read_back"]
+    summary = "- Your name: [name]\n- Where: [answer]\n- Who was involved: [answer]\n- Witnesses: [answer]"
+    [read_back] = [row for row in echo["rows"] if row["event"] == "bot"]
+    assert read_back["text"] == (
+        f"Here's your complaint. Please check it:\n{summary}\nShall I send it to the Complaint Resolution Team?"
+    )
+    assert read_back["metadata"]["summary"] == summary
+    messages = json.dumps([row for row in echo["rows"] if row["event"] != "slot"])
+    assert not [value for value in ("Amy", "M25", "Bob", "Zed") if value in messages]
+    # The relay's pseudonym of the client's address reaches this turn's actions, is stored nowhere (not with the
+    # message, not in Rasa's session_started_metadata slot), and a replica loading the tracker never sees it.
+    assert echo["live"]["client"] == CLIENT
+    assert CLIENT not in json.dumps(echo["rows"])
+    assert echo["loaded"] == {"message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a"}
 
     # A forgotten conversation is never stored again, even by a tracker handed out before the forget.
     assert report["forgotten"] == {"rows": [], "retrieved": True}

@@ -51,8 +51,8 @@ def start(tracker: Any) -> None:
     tracker.update(ActionExecuted("action_listen"))
 
 
-def said(text: str, intent: str = "inform") -> UserUttered:
-    return UserUttered(text, {"name": intent, "confidence": 1.0}, [])
+def said(text: str, intent: str = "inform", metadata: dict[str, Any] | None = None) -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0}, [], metadata=metadata)
 
 
 async def turn(store: RedactingTrackerStore, sender: str, *events: Any) -> Any:
@@ -82,6 +82,40 @@ async def form_values(store: RedactingTrackerStore) -> dict[str, Any]:
                SlotSet("complaint_reference", "CRT-2026-00042"))
     return {"during": during, "after": rows(store, sender), "kept_for_the_form": kept_for_the_form,
             "slot_after": (await store.retrieve(sender)).get_slot("complaint_name")}
+
+
+CLIENT = "client:5f0c9a8e7d6b4a3c2b1a0f9e8d7c6b5a"  # the web relay's pseudonym of an address (bot/web/relay.py)
+
+
+async def read_back(store: RedactingTrackerStore) -> dict[str, Any]:
+    """Short answers in the read-back (the action's summary in Rasa's template), and the relay's client pseudonym."""
+    sender = "read-back"
+    metadata = {"client": CLIENT, "message_id": "3f2a9c0d1e4b5a6978877f6e5d4c3b2a"}
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    tracker.update(SlotSet("session_started_metadata", metadata))  # as Rasa's processor, on a session's first message
+    start(tracker)
+    tracker.update(said("I want to complain", "start_complaint", metadata))
+    tracker.update(ActiveLoop("complaint_form"))
+    for name, value in (("complaint_name", "Amy"), ("complaint_location", "M25"), ("complaint_people", "Bob")):
+        tracker.update(SlotSet(name, value))
+    tracker.update(SlotSet("requested_slot", "complaint_witnesses"))
+    await store.save(tracker)
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(said("Zed", metadata=metadata))
+    tracker.update(SlotSet("complaint_witnesses", "Zed"))
+    tracker.update(SlotSet("requested_slot", "complaint_confirm"))
+    summary = "- Your name: Amy\n- Where: M25\n- Who was involved: Bob\n- Witnesses: Zed"
+    template = DOMAIN.responses["utter_complaint_read_back"][0]["text"]
+    # What Rasa makes of the action's utter_message(response=..., summary=...): the template filled, the arguments
+    # in the metadata.
+    name = "utter_complaint_read_back"
+    arguments = {"utter_action": name, "template": name, "summary": summary}
+    tracker.update(BotUttered(template.replace("{summary}", summary), {"buttons": []}, arguments))
+    await store.save(tracker)
+    # What this turn's actions are sent (the live tracker), and what a replica loads for the next turn.
+    live = tracker.current_state()["latest_message"]["metadata"]
+    loaded = await RedactingTrackerStore(DOMAIN, URL).retrieve(sender)
+    return {"rows": rows(store, sender), "live": live, "loaded": loaded.current_state()["latest_message"]["metadata"]}
 
 
 async def forgotten(store: RedactingTrackerStore) -> dict[str, Any]:
@@ -222,6 +256,7 @@ async def main() -> None:
     report = {
         "dialect": store.engine.dialect.name,
         "form_values": await form_values(store),
+        "read_back": await read_back(store),
         "forgotten": await forgotten(store),
         "removed_meanwhile": await removed_meanwhile(store),
         "replicas": await replicas(URL),

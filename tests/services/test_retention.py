@@ -6,7 +6,17 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 
-from bot.db.models import AuditEntry, Complaint, ComplaintNote, ComplaintStatusChange, FoundItem, LostReport
+from bot.db.models import (
+    AuditEntry,
+    CaseVerificationAttempt,
+    Complaint,
+    ComplaintLookupAttempt,
+    ComplaintNote,
+    ComplaintStatusChange,
+    FoundItem,
+    LookupAlert,
+    LostReport,
+)
 from bot.services import audit, retention
 from bot.services.complaints import tickets
 from bot.services.complaints.details import ComplaintDetails
@@ -28,8 +38,8 @@ def test_the_policy_comes_from_the_settings():
     settings = replace(Settings(), retain_conversations_days=7, form_idle_minutes=15)
     policy = retention.Retention.of(settings)
     assert (policy.conversations, policy.form_idle) == (timedelta(days=7), timedelta(minutes=15))
-    assert (POLICY.complaints, POLICY.lost_reports, POLICY.lost_margin, POLICY.audit) == (
-        2190 * DAY, 120 * DAY, 30 * DAY, 730 * DAY,
+    assert (POLICY.complaints, POLICY.lost_reports, POLICY.lost_margin, POLICY.audit, POLICY.alerts) == (
+        2190 * DAY, 120 * DAY, 30 * DAY, 730 * DAY, 30 * DAY,
     )
 
 
@@ -122,6 +132,37 @@ async def test_audit_entries_go_after_their_period(session):
     assert (await session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("test.%")))).all() == [
         "test.729"
     ]
+
+
+async def _alert(session, reference, *, last_failure, closed=None):
+    alert = LookupAlert(kind="cases", reference=reference, reference_key=audit.pseudonym(reference, purpose="case-ref"),
+                        raised_at=last_failure - DAY, last_failure_at=last_failure, failures=3, sources=3,
+                        closed_at=closed)  # fmt: skip
+    session.add(alert)
+    await session.flush()
+
+
+async def test_status_check_alerts_go_their_period_after_being_dealt_with_or_last_failing(session):
+    await _alert(session, "41/00001/24", last_failure=NOW - 400 * DAY, closed=NOW - 400 * DAY)
+    await _alert(session, "41/00002/24", last_failure=NOW - 31 * DAY)  # open, nobody dealt with it: still bounded
+    await _alert(session, "41/00003/24", last_failure=NOW - 60 * DAY, closed=NOW - 31 * DAY)
+    await _alert(session, "41/12345/24", last_failure=NOW - 400 * DAY, closed=NOW - 29 * DAY)  # dealt with lately
+    await _alert(session, "CRT-2026-00009", last_failure=NOW - 29 * DAY)  # open, failed within the period
+    purged = await retention.purge(session, POLICY, now=NOW)
+    left = sorted((await session.scalars(select(LookupAlert.reference))).all())
+    assert left == ["41/12345/24", "CRT-2026-00009"], f"alerts left: {left}"
+    assert purged.status_check_alerts == 3
+
+
+@pytest.mark.parametrize("model", [CaseVerificationAttempt, ComplaintLookupAttempt])
+async def test_status_check_attempts_go_after_a_day_without_another_check(session, model):
+    for age, key in ((400 * DAY, "old"), (DAY + timedelta(minutes=1), "day-old"), (timedelta(hours=23), "fresh")):
+        session.add(model(at=NOW - age, reference_key=key, conversation_key="c", client_key="a", succeeded=False))
+    await session.flush()
+    purged = await retention.purge(session, POLICY, now=NOW)
+    left = (await session.scalars(select(model.reference_key))).all()
+    assert left == ["fresh"], f"attempts left: {len(left)}"
+    assert purged.status_check_attempts == 2
 
 
 def _form(surname):

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Complaint, ComplaintStatusChange, LostReport
-from bot.services import audit
+from bot.services import audit, lookup_alerts
+from bot.services.attempt_limits import Pressure
 from bot.services.complaints import tickets
 from bot.services.complaints.details import ComplaintDetails
 from bot.services.lost_property.reports import create_report
@@ -67,6 +68,24 @@ async def test_the_export_holds_everything_about_them_and_is_audited(session, he
     labels = [Subject.parse("zebedee@example.org").label, Subject.parse("07700900123").label]
     assert [e.subject for e in logged] == labels
     assert "zebedee" not in json.dumps([e.details for e in logged]).lower()
+
+
+async def test_the_export_holds_the_alerts_about_their_complaints_references(session, held):
+    alerted = (("complaints", held["open"], "complaint-ref"), ("cases", "41/12345/24", "case-ref"),
+               ("complaints", "CRT-2026-09999", "complaint-ref"))  # fmt: skip
+    for kind, reference, purpose in alerted:
+        await lookup_alerts.note_failures(
+            session, kind=kind, reference=reference, reference_key=audit.pseudonym(reference, purpose=purpose),
+            pressure=Pressure(4, 3), now=NOW,
+        )  # fmt: skip
+    document = await export(session, Subject.parse("zebedee@example.org"), actor="staff:7", now=NOW)
+    [alert] = document["status_check_alerts"]  # SQLite gives back times without their zone: compare the rest
+    assert (alert["reference"], alert["failures"], alert["sources"]) == (held["open"], 4, 3)
+    assert alert["dealt_with_at"] is None
+    assert alert["raised_at"].startswith(NOW.replace(tzinfo=None).isoformat())
+    assert (await export(session, Subject.parse("else@example.org"), actor="staff:7", now=NOW))[
+        "status_check_alerts"
+    ] == []
 
 
 async def test_erasure_removes_closed_complaints_and_reports_and_keeps_an_open_complaint(session, held):

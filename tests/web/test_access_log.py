@@ -41,6 +41,6 @@ def test_the_web_command_serves_with_this_access_log(monkeypatch):
     from bot.settings import Settings
 
     seen = {}
-    monkeypatch.setattr(running.web, "run_app", lambda app, **kwargs: seen.update(kwargs))
+    monkeypatch.setattr(running.serving, "run", lambda app, host, port, **kwargs: seen.update(kwargs))
     assert running._web(None, Settings()) == 0
     assert seen["access_log_class"] is PrivateAccessLogger

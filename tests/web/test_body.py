@@ -86,6 +86,9 @@ async def test_newlines_and_tabs_are_words(client, fake_rasa):
         ("/ i lost my phone", "i lost my phone"),
         ("/report_crime", "/report_crime"),  # a button of the domain goes as it is
         ('/feedback{"helpful": true}', '/feedback{"helpful": true}'),
+        # Rasa strips every Unicode space before it reads a leading "/": a no-break space hides nothing.
+        ('/\u00a0/feedback{"helpful": "anything"}', 'feedback{"helpful": "anything"}'),
+        ("/\u2003/\u3000/emergency", "emergency"),
     ],
 )
 async def test_typed_intents_go_as_words_unless_the_domain_offers_them(client, fake_rasa, typed, relayed):
@@ -99,6 +102,23 @@ async def test_only_slashes_is_no_message(client, fake_rasa):
     fake, _ = fake_rasa
     response = await client.post("/api/chat", json={"sender": SENDER, "message": " // "})
     assert (await _error(response, 400))["code"] == "invalid_message"
+    assert fake.received == []
+
+
+async def test_a_typed_feedback_behind_a_unicode_space_is_words_inside_a_form(client, fake_rasa):
+    fake, _ = fake_rasa
+    fake.tracker = {"active_loop": {"name": "complaint_form"}}
+    typed = '/\u00a0/feedback{"helpful": true}'
+    response = await client.post("/api/chat", json={"sender": str(uuid.uuid4()), "message": typed})
+    assert response.status == 200
+    assert fake.received[-1]["message"] == 'feedback{"helpful": true}'
+
+
+async def test_a_body_that_does_not_decompress_is_a_400(client, fake_rasa):
+    fake, _ = fake_rasa
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = await client.post("/api/chat", data=b"not gzip at all", headers=headers)
+    assert (await _error(response, 400))["code"] == "unreadable_body"
     assert fake.received == []
 
 

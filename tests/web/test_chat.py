@@ -1,4 +1,8 @@
+import asyncio
+import json
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +23,19 @@ async def test_relays_message_and_returns_rasa_replies(client, fake_rasa):
     assert fake.received == [{"sender": SENDER, "message": "hello", "metadata": {"client": client_key}}]
     assert "127.0.0.1" not in str(fake.received)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_the_readme_curl_command_gets_an_answer(client, fake_rasa):
+    fake, _ = fake_rasa
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^curl .*localhost:8000/api/chat.*$", readme, re.MULTILINE)
+    assert command, "the README shows no curl command for the chat"
+    line = command.group(0).replace("localhost:8000", f"{client.server.host}:{client.server.port}")
+    process = await asyncio.create_subprocess_exec("bash", "-c", line, stdout=asyncio.subprocess.PIPE)
+    output, _ = await process.communicate()
+    assert process.returncode == 0
+    replies = json.loads(output)
+    assert replies[0]["text"] == "echo: hello" and fake.received[-1]["message"] == "hello"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.settings import PROJECT_ROOT
-from bot.web.domain_info import ANSWER, OTHER, SAFETY, DomainInfo
+from bot.web.domain_info import ANSWER, NOTHING_KEPT, OTHER, SAFETY, DomainInfo
 
 DOMAIN = YAML(typ="safe").load((PROJECT_ROOT / "domain.yml").read_text())
 
@@ -105,3 +105,15 @@ def test_a_payload_with_json_is_written_with_doubled_braces_so_rasa_does_not_tak
         if "helpful" in button["payload"]
     ]
     assert raw and all(payload.startswith("/feedback{{") and payload.endswith("}}") for payload in raw)
+
+
+def test_every_response_saying_nothing_typed_was_kept_clears_the_cached_replies(info):
+    # Such a promise is only true if the replies cached for resends (a read-back repeats answers) go too.
+    promising = {
+        name for name, variations in DOMAIN["responses"].items() for variation in variations
+        if "haven't kept" in variation.get("text", "")
+    }
+    assert promising == NOTHING_KEPT
+    for name in sorted(promising):
+        assert info.says_nothing_kept([{"recipient_id": "s", "text": _text(name)}]), name
+    assert not info.says_nothing_kept([{"text": _text("utter_greet")}, {"image": "x"}])

@@ -6,6 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from bot.settings import PROJECT_ROOT
+from bot.web.domain_info import DomainInfo
+from bot.web.keys import STATE
 from tests.rasa_events import create_events
 
 SENDER = str(uuid.uuid4())
@@ -118,6 +121,32 @@ async def test_a_retried_message_reaches_rasa_once(client, fake_rasa):
     assert len(fake.received) == 1
     await client.post("/api/chat", json={**body, "message_id": "m-2"})
     assert len(fake.received) == 2
+
+
+async def test_forget_deletes_the_replies_kept_for_resends(client, fake_rasa):
+    body = {"sender": SENDER, "message": "hello", "message_id": "m-1"}
+    assert (await client.post("/api/chat", json=body)).status == 200
+    other = {"sender": OTHER, "message": "hello", "message_id": "m-1"}
+    assert (await client.post("/api/chat", json=other)).status == 200
+    assert (await client.delete(f"/api/chat/{SENDER}")).status == 204
+    state = client.app[STATE]
+    assert await state.replay_get(SENDER, "m-1") is None
+    assert await state.replay_get(OTHER, "m-1") is not None
+
+
+async def test_a_cancelled_form_drops_the_replies_kept_for_resends(client, fake_rasa):
+    # The read-back repeats what was typed; "haven't kept anything you typed" must then be true of the cache too.
+    fake, _ = fake_rasa
+    cancelled = DomainInfo.load(PROJECT_ROOT / "domain.yml")
+    [said] = [text for text in cancelled.nothing_kept if text.startswith("OK, I've cancelled your complaint")]
+    fake.answer = [{"recipient_id": SENDER, "text": "- Your name: Zebedee Quux\n- Email: zq@example.org"}]
+    assert (await client.post("/api/chat", json={"sender": SENDER, "message": "no", "message_id": "m-1"})).status == 200
+    fake.answer = [{"recipient_id": SENDER, "text": said}]
+    response = await client.post("/api/chat", json={"sender": SENDER, "message": "Cancel", "message_id": "m-2"})
+    assert (await response.json())[0]["text"] == said
+    state = client.app[STATE]
+    assert await state.replay_get(SENDER, "m-1") is None
+    assert (await state.replay_get(SENDER, "m-2"))[0]["text"] == said
 
 
 async def test_a_failed_message_can_be_retried(client, fake_rasa):

@@ -156,3 +156,19 @@ async def test_a_resend_waiting_on_an_attempt_that_is_given_up_gets_a_timeout_no
         await first
     with pytest.raises(asyncio.TimeoutError):  # the apology follows, rather than a dropped connection
         await resend
+
+
+async def test_replies_saying_nothing_was_kept_drop_the_earlier_cached_replies():
+    state = MemoryState()
+    cache = ReplayCache(state, claim_seconds=5, clears=lambda replies: replies[0]["text"] == "nothing kept")
+    read_back = [{"text": "- Your name: Zebedee Quux"}]
+
+    async def answer(replies):
+        return replies
+
+    assert await cache.run("s", "m1", lambda: answer(read_back), PATIENCE) == read_back
+    assert await cache.run("other", "m1", lambda: answer(read_back), PATIENCE) == read_back
+    assert await cache.run("s", "m2", lambda: answer([{"text": "nothing kept"}]), PATIENCE)
+    assert await state.replay_get("s", "m1") is None
+    assert await state.replay_get("s", "m2") == [{"text": "nothing kept"}]
+    assert await state.replay_get("other", "m1") == read_back  # another conversation keeps its own

@@ -9,6 +9,7 @@ import redis.asyncio as redis
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web.app import create_app
+from tests.redis_contents import redis_contents
 
 
 @pytest.fixture
@@ -50,6 +51,17 @@ async def test_a_retry_while_the_first_is_still_running_waits_for_it(two_instanc
     assert retry.status == original.status == 200
     assert await retry.json() == await original.json()
     assert len(fake.received) == 1
+
+
+async def test_forget_on_one_instance_deletes_the_replies_the_other_kept(two_instances, fake_rasa, redis_server):
+    first, second = two_instances
+    sender = str(uuid.uuid4())
+    for n in (1, 2):
+        body = {"sender": sender, "message": f"my phone is 0770090012{n}", "message_id": f"m-{n}"}
+        assert (await first.post("/api/chat", json=body)).status == 200
+    assert b"0770090012" in await redis_contents(redis_server)  # the fake Rasa echoes the message
+    assert (await second.delete(f"/api/chat/{sender}")).status == 204
+    assert b"0770090012" not in await redis_contents(redis_server)
 
 
 async def test_limits_are_counted_across_instances(two_instances):

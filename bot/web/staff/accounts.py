@@ -17,6 +17,7 @@ from bot.db.models import StaffApiToken, StaffSession, StaffUser
 from bot.services import audit, clock
 from bot.services.staff import accounts
 from bot.services.staff import sessions as staff_sessions
+from bot.web.body import parse_id, read_form
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -36,10 +37,10 @@ DONE = {
 
 
 def _staff_id(request: web.Request, name: str = "staff_id") -> int:
-    raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 12:
+    staff_id = parse_id(request.match_info[name])
+    if staff_id is None:
         raise web.HTTPNotFound()
-    return int(raw)
+    return staff_id
 
 
 async def _account(db: AsyncSession, request: web.Request) -> StaffUser:
@@ -116,7 +117,7 @@ async def change_account(request: web.Request) -> web.Response:
 @require_staff(role="supervisor")
 async def reset_password(request: web.Request) -> web.Response:
     """Give the account a new password (typed twice) and sign it out everywhere."""
-    identity, form = current_staff(request), await request.post()
+    identity, form = current_staff(request), await read_form(request)
     password = str(form.get("password", ""))[:MAX_PASSWORD_CHARS]
     if password != str(form.get("confirm", ""))[:MAX_PASSWORD_CHARS]:
         return await _account_page(request, error="The two passwords are different.", status=400)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.db.engine import unit_of_work
 from bot.db.models import StaffUser
 from bot.services import audit, clock, lookup_alerts
+from bot.web.body import parse_id
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -44,11 +45,11 @@ async def alerts_page(request: web.Request) -> web.Response:
 @require_staff()
 async def close_alert(request: web.Request) -> web.Response:
     """Mark an alert dealt with."""
-    identity, raw = current_staff(request), request.match_info["alert_id"]
-    if not raw.isdigit() or len(raw) > 12:
+    identity, alert_id = current_staff(request), parse_id(request.match_info["alert_id"])
+    if alert_id is None:
         raise web.HTTPNotFound()
     async with unit_of_work(request.app[SESSIONS]) as db:
-        alert = await lookup_alerts.get(db, int(raw))
+        alert = await lookup_alerts.get(db, alert_id)
         if alert is None:
             raise web.HTTPNotFound()
         await lookup_alerts.close(db, alert, staff_id=identity.id, now=clock.now())

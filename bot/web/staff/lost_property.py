@@ -12,7 +12,7 @@ from bot.db.models import LOST_REPORT_STATUSES
 from bot.services import audit, clock
 from bot.services.lost_property import reports as lost_property_reports
 from bot.services.lost_property.items import CATEGORIES, LostPropertyError
-from bot.web.body import read_form
+from bot.web.body import parse_id, read_form
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -32,10 +32,10 @@ ERRORS = {
 
 
 def _report_id(request: web.Request) -> int:
-    raw = request.match_info["report_id"]
-    if not raw.isdigit() or len(raw) > 12:
+    report_id = parse_id(request.match_info["report_id"])
+    if report_id is None:
         raise web.HTTPNotFound()
-    return int(raw)
+    return report_id
 
 
 @routes.get(BASE)
@@ -45,11 +45,13 @@ async def reports_list(request: web.Request) -> web.Response:
     status = request.query.get("status", "open")
     if status not in LOST_REPORT_STATUSES:
         status = "open"
-    today = clock.today()
+    today, identity = clock.today(), current_staff(request)
     async with unit_of_work(request.app[SESSIONS]) as db:
         counts = await lost_property_reports.count_by_status(db)
         reports = await lost_property_reports.list_reports(db, status=status)
         views = [await lost_property_reports.with_suggestions(db, report, today=today) for report in reports]
+        # The list shows what residents lost, where and when: who looked is recorded, as for one report.
+        await audit.record(db, actor=identity.actor, action="lost_property.listed", details={"status": status})
     return render_staff(
         request, "staff/lost_property.html", title="Lost property", views=views, counts=counts, shown=status,
         statuses=STATUS_LABELS, categories=CATEGORIES,

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.db.engine import reclaim, unit_of_work
 from bot.services import clock, subject_access
 from bot.services.subject_access import Subject
+from bot.web.body import read_form
 from bot.web.keys import ENGINE, SESSIONS, SETTINGS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -37,7 +38,7 @@ async def privacy_page(request: web.Request) -> web.Response:
 
 
 async def _subject(request: web.Request, field: str) -> tuple[Subject | None, str, bool]:
-    form = await request.post()
+    form = await read_form(request)
     raw = str(form.get("contact", "")).strip()[:254]
     try:
         return Subject.parse(raw), raw, form.get(field) == "yes"

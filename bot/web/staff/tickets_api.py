@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +13,7 @@ from bot.services.complaints import queue, tickets, workflow
 from bot.services.complaints.details import ComplaintError
 from bot.services.complaints.queue import FilterError, QueueFilters
 from bot.services.complaints.transcript import transcript
+from bot.web.body import read_json
 from bot.web.errors import error_response
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_api_token
@@ -100,18 +100,25 @@ async def get_ticket(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+def _text(body: dict[str, Any], field: str) -> str | None:
+    value = body.get(field)
+    if field in body and not isinstance(value, str):
+        raise ComplaintError("body", "invalid")
+    return value
+
+
 async def _patch_body(request: web.Request) -> workflow.TicketChanges:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
+    body = await read_json(request)  # 415 or 400 in the one error shape, as for the chat
     if not isinstance(body, dict) or not body or not set(body) <= PATCH_FIELDS:
         raise ComplaintError("body", "invalid")
     assignee = body.get("assigned_to")
+    # A staff id as a number or a string, or null / "" / "none" for nobody; nothing else is turned into text.
+    if isinstance(assignee, bool) or not isinstance(assignee, (int, str, type(None))):
+        raise ComplaintError("body", "invalid")
     return workflow.TicketChanges(
-        status=str(body["status"]) if "status" in body else None,
+        status=_text(body, "status"),
         assignee=("" if assignee is None else str(assignee)) if "assigned_to" in body else None,
-        note=str(body["note"]) if "note" in body else None,
+        note=_text(body, "note"),
     )
 
 

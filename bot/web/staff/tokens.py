@@ -15,6 +15,7 @@ from bot.db.engine import unit_of_work
 from bot.db.models import StaffApiToken
 from bot.services import audit, clock
 from bot.services.staff import sessions as staff_sessions
+from bot.web.body import parse_id
 from bot.web.errors import error_response
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_api_token, require_staff
@@ -25,8 +26,7 @@ routes = web.RouteTableDef()
 
 
 def _token_id(request: web.Request) -> int | None:
-    raw = request.match_info["token_id"]
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+    return parse_id(request.match_info["token_id"])
 
 
 def as_json(token: StaffApiToken, now: Any) -> dict[str, Any]:

@@ -52,7 +52,7 @@ class SharedState(Protocol):
         """Claim the message for relaying: True for the first caller until released, stored or `ttl` passes."""
 
     async def replay_store(self, sender: str, message_id: str, replies: Replies) -> None:
-        """Keep the replies of a message for its retries (REPLAY_TTL)."""
+        """Keep the replies of a message for its retries, REPLAY_TTL from now whatever is stored after them."""
 
     async def replay_release(self, sender: str, message_id: str) -> None:
         """Give up a claim (the attempt failed), so a retry may relay the message again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import time
@@ -79,25 +80,31 @@ class MemoryState:
         """The stored replies of this message, if it was answered."""
         self._expire()
         entry = self._replies.get((sender, message_id))
-        return copy.deepcopy(entry[1]) if entry else None
+        return copy.deepcopy(entry[1]) if entry and entry[0] > self._clock() else None
 
     async def replay_claim(self, sender: str, message_id: str, ttl: float) -> bool:
         """Claim the message for relaying (False if claimed or answered already)."""
         self._expire()
         key = (sender, message_id)
-        if key in self._replies or self._claims.get(key, 0.0) > self._clock():
+        now = self._clock()
+        answered = key in self._replies and self._replies[key][0] > now
+        if answered or self._claims.get(key, 0.0) > now:
             return False
-        self._claims[key] = self._clock() + ttl
+        self._claims[key] = now + ttl
         return True
 
     async def replay_store(self, sender: str, message_id: str, replies: Replies) -> None:
         """Keep the replies for retries, and end the claim."""
         key = (sender, message_id)
         self._claims.pop(key, None)
-        self._replies[key] = (self._clock() + self.replay_ttl, copy.deepcopy(replies))
+        expires = self._clock() + self.replay_ttl
+        self._replies[key] = (expires, copy.deepcopy(replies))
         self._replies.move_to_end(key)
         while len(self._replies) > MAX_KEYS:
             self._replies.popitem(last=False)
+        # Dropped when its ttl ends even if nothing reads the state again (a quiet night): replies can hold a
+        # complaint's read-back. The timer holds the key and deadline only, never the replies.
+        asyncio.get_running_loop().call_later(self.replay_ttl, self._drop_reply, key, expires)
 
     async def replay_release(self, sender: str, message_id: str) -> None:
         """Give up a claim so that a retry may relay the message."""
@@ -128,6 +135,11 @@ class MemoryState:
 
     async def close(self) -> None:
         """Nothing to release."""
+
+    def _drop_reply(self, key: tuple[str, str], expires: float) -> None:
+        entry = self._replies.get(key)
+        if entry is not None and entry[0] == expires:  # not stored again since
+            del self._replies[key]
 
     def _expire(self) -> None:
         now = self._clock()

@@ -2,8 +2,10 @@
 
 Keys start with `hpcc:` and every one expires, so Redis never fills with old conversations. A rate-limit
 window is a sorted set of event times, checked and recorded for all of a request's limits in one Lua script
-(atomic: two instances never both take the last place). If Redis stops answering, chats go on without limits
-or replays (logged) rather than stopping for everyone; /healthz says "not ok".
+(atomic: two instances never both take the last place). Each message's replies have a key of their own that
+expires its ttl after they were stored, whatever comes later in the conversation (they can hold a complaint's
+read-back); a per-conversation index of message ids lets a forget find them. If Redis stops answering, chats
+go on without limits or replays (logged) rather than stopping for everyone; /healthz says "not ok".
 """
 
 from __future__ import annotations
@@ -59,6 +61,42 @@ return 1
 """
 
 
+# KEYS: the replies' key, the conversation's index, the claim; ARGV: the message id, the replies, the ttl (ms).
+# Redis's own clock (TIME) for the index's deadlines, the one that expires the replies' keys.
+STORE_SCRIPT = """
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local ttl = tonumber(ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('DEL', KEYS[3])
+"""
+
+# KEYS: the replies' key, the claim; ARGV: the claim's ttl (ms). One script: replies stored between a check and
+# the claim would otherwise let a resend claim an answered message and reach Rasa a second time.
+CLAIM_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', tonumber(ARGV[1])) then
+  return 1
+end
+return 0
+"""
+
+# KEYS: the conversation's index, the hash of replies of earlier releases; ARGV: its replies' keys' prefix.
+# One script: a reply stored between reading the index and deleting it would be kept with nothing to find it.
+# (It names keys it was not given, which one Redis server allows; Redis Cluster would not.)
+FORGET_SCRIPT = """
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  redis.call('DEL', ARGV[1] .. id)
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+"""
+
+
 class RedisState:
     """The shared state on a Redis server, through redis-py's asyncio client."""
 
@@ -77,6 +115,9 @@ class RedisState:
         self._client = redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self._hit = self._client.register_script(HIT_SCRIPT)
         self._enter = self._client.register_script(ENTER_SCRIPT)
+        self._store = self._client.register_script(STORE_SCRIPT)
+        self._claim_script = self._client.register_script(CLAIM_SCRIPT)
+        self._forget = self._client.register_script(FORGET_SCRIPT)
         self._last_warning = 0.0
 
     def _failed(self, what: str) -> None:
@@ -119,7 +160,7 @@ class RedisState:
     async def replay_get(self, sender: str, message_id: str) -> Replies | None:
         """The stored replies of this message, if it was answered."""
         try:
-            raw = await self._client.hget(f"{PREFIX}replies:{sender}", message_id)
+            raw = await self._client.get(self._reply(sender, message_id))
         except RedisError:
             self._failed("replay cache")
             return None
@@ -128,23 +169,18 @@ class RedisState:
     async def replay_claim(self, sender: str, message_id: str, ttl: float) -> bool:
         """Claim the message for relaying (False if claimed or answered already)."""
         try:
-            if await self._client.hexists(f"{PREFIX}replies:{sender}", message_id):
-                return False
-            claimed = await self._client.set(self._claim(sender, message_id), "1", nx=True, px=int(ttl * 1000))
+            keys = [self._reply(sender, message_id), self._claim(sender, message_id)]
+            claimed = await self._claim_script(keys=keys, args=[int(ttl * 1000)])
         except RedisError:
             self._failed("replay cache")
             return True  # no shared state: relay it (as without a message id)
         return bool(claimed)
 
     async def replay_store(self, sender: str, message_id: str, replies: Replies) -> None:
-        """Keep the replies for retries, and end the claim."""
-        key = f"{PREFIX}replies:{sender}"
+        """Keep the replies for retries (for the replay ttl from now), and end the claim."""
+        keys = [self._reply(sender, message_id), self._index(sender), self._claim(sender, message_id)]
         try:
-            async with self._client.pipeline(transaction=True) as pipe:
-                pipe.hset(key, message_id, json.dumps(replies))
-                pipe.pexpire(key, int(self.replay_ttl * 1000))
-                pipe.delete(self._claim(sender, message_id))
-                await pipe.execute()
+            await self._store(keys=keys, args=[message_id, json.dumps(replies), int(self.replay_ttl * 1000)])
         except RedisError:
             self._failed("replay cache")
 
@@ -157,8 +193,11 @@ class RedisState:
 
     async def replay_forget(self, sender: str) -> None:
         """Drop every stored reply of the conversation (claims expire by themselves)."""
+        # The hash is where releases before per-message keys kept a conversation's replies: gone within a
+        # replay ttl of the upgrade, but a forget meanwhile must still delete it.
+        keys = [self._index(sender), f"{PREFIX}replies:{sender}"]
         try:
-            await self._client.delete(f"{PREFIX}replies:{sender}")
+            await self._forget(keys=keys, args=[self._reply(sender, "")])
         except RedisError:
             self._failed("replay cache")
 
@@ -191,3 +230,13 @@ class RedisState:
     @staticmethod
     def _claim(sender: str, message_id: str) -> str:
         return f"{PREFIX}claim:{sender}:{message_id}"
+
+    @staticmethod
+    def _reply(sender: str, message_id: str) -> str:
+        # A message id has no ':', so the last one ends the sender.
+        return f"{PREFIX}reply:{sender}:{message_id}"
+
+    @staticmethod
+    def _index(sender: str) -> str:
+        # Message ids only (no replies): it lives as long as the newest reply, and forget reads it.
+        return f"{PREFIX}reply-ids:{sender}"

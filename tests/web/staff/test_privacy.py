@@ -34,7 +34,8 @@ async def test_only_supervisors_see_it(login_as):
     # What is kept and for how long, from the settings in force; and how residents ask.
     for said in ("kept for 30 days after the last message", "for 2190 days after they are closed",
                  "30 days after the matched found item's disposal date", "120 days after the report",
-                 "The audit log: 730 days", "after 60 minutes without a message", "01707 806100"):
+                 "The audit log: 730 days", "Deleted 30 days after it is marked as dealt with",
+                 "after 60 minutes without a message", "01707 806100"):
         assert said in text, said
     assert re.findall(r"<script(?![^>]*\bsrc=)", text) == []  # no inline script (the CSP allows none)
 

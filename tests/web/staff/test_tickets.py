@@ -260,9 +260,18 @@ async def test_api_patch_changes_atomically(staff_client, api_token, sessions, t
     response = await client.patch(path, json={"note": "second", "status": "service_recovery"}, headers=headers)
     assert response.status == 409
     assert [note.text for note in (await ticket(sessions, tickets["serious"])).notes] == ["Called Sam."]
-    for bad in ({}, {"reference": "x"}, []):
-        assert (await client.patch(path, json=bad, headers=headers)).status == 400
-    assert (await client.patch(path, data="not json", headers=headers)).status == 400
+    for bad in ({}, {"reference": "x"}, [], {"note": {"a": [1, 2]}}, {"note": 12345}, {"status": ["closed"]},
+                {"assigned_to": True}, {"assigned_to": [3]}):
+        response = await client.patch(path, json=bad, headers=headers)
+        assert response.status == 400 and (await response.json())["error"]["code"] == "invalid_body", bad
+    json_type = {**headers, "Content-Type": "application/json"}
+    for raw in (b"not json", b"[" * 50_000, b'{"note": ' + b"9" * 5000 + b"}"):
+        response = await client.patch(path, data=raw, headers=json_type)
+        assert response.status == 400 and (await response.json())["error"]["code"] == "invalid_json"
+    for content_type in ("text/plain", "application/json; charset=nonsense"):
+        response = await client.patch(path, data=b'{"note": "x"}', headers={**headers, "Content-Type": content_type})
+        assert response.status == 415 and (await response.json())["error"]["code"] == "unsupported_media_type"
+    assert [note.text for note in (await ticket(sessions, tickets["serious"])).notes] == ["Called Sam."]
 
 
 async def test_officers_are_offered_only_themselves_to_assign(login_as, tickets):

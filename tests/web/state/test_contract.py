@@ -91,6 +91,19 @@ async def test_entries_expire(make_state):
     assert await state.replay_claim("s", "claimed", 0.5) is True  # an abandoned claim frees itself
 
 
+async def test_each_reply_expires_its_ttl_after_it_was_stored(make_state):
+    # The complaint's read-back must not stay because the resident kept chatting (each store is a later message).
+    state = make_state(replay_ttl=1.0)
+    await state.replay_store("s", "m1", [{"text": "Your name: Ann Smith"}])
+    for n in (2, 3, 4):
+        await asyncio.sleep(0.4)
+        await state.replay_store("s", f"m{n}", [{"text": f"reply {n}"}])
+    await asyncio.sleep(0.1)  # m1 is now 1.3 s old, m4 0.1 s
+    assert await state.replay_get("s", "m1") is None
+    assert await state.replay_claim("s", "m1", 30) is True  # not answered any more: a resend is a new message
+    assert await state.replay_get("s", "m4") == [{"text": "reply 4"}]
+
+
 async def test_ping(make_state):
     assert await make_state().ping() is True
 

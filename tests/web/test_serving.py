@@ -1,0 +1,87 @@
+"""Requests too malformed for the app to see still get the one JSON error shape from the server we run."""
+
+import asyncio
+import json
+import logging
+import socket
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.web import serving
+from bot.web.access_log import PrivateAccessLogger
+from bot.web.app import create_app
+from bot.web.headers import SERVER
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+async def served(app_settings) -> AsyncIterator[int]:
+    """The app served as `python -m bot web` serves it; yields the port."""
+    port = _free_port()
+    task = asyncio.create_task(
+        serving.serve(create_app(app_settings), "127.0.0.1", port, access_log_class=PrivateAccessLogger)
+    )
+    for _ in range(200):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        break
+    yield port
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    data = await asyncio.wait_for(reader.read(), 10)  # the server closes the connection after an error
+    writer.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    return status_line, headers, body
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST /api/chat HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\nContent-Length: 2\r\n\r\n{}",
+        b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}",
+        b"GET /staff HTTP/1.1\r\nHost: x\r\nBad Header Name: 1\r\n\r\n",
+        b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+    ids=["long-header", "content-length", "header-name", "long-url"],
+)
+async def test_a_request_aiohttp_cannot_parse_gets_the_json_error_shape(served, caplog, request_bytes):
+    caplog.set_level(logging.DEBUG)
+    status_line, headers, body = await _raw(served, request_bytes)
+    status = int(status_line.split()[1])
+    assert 400 <= status < 500
+    assert headers["content-type"].startswith("application/json")
+    assert headers["server"] == SERVER
+    error = json.loads(body)["error"]
+    assert error["status"] == status and error["code"] and error["message"]
+    # The log says what kind of error it was, never the client's address or what they sent.
+    assert "127.0.0.1" not in caplog.text and "aaaa" not in caplog.text and "abc" not in caplog.text
+
+
+async def test_a_good_request_is_served_as_before(served, fake_rasa):
+    fake, _ = fake_rasa
+    body = json.dumps({"sender": str(uuid.uuid4()), "message": "hello"}).encode()
+    request = (b"POST /api/chat HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+               b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    status_line, headers, reply = await _raw(served, request)
+    assert status_line.split()[1] == "200" and headers["server"] == SERVER
+    assert json.loads(reply)[0]["text"] == "echo: hello" and fake.received[-1]["message"] == "hello"

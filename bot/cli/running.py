@@ -6,7 +6,7 @@ import argparse
 import subprocess
 import sys
 
-from bot import supervisor, training
+from bot import stated_periods, supervisor, training
 from bot.settings import Settings
 from bot.web import serving
 from bot.web.access_log import PrivateAccessLogger
@@ -38,6 +38,12 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    untrue = stated_periods.mismatches(settings, settings.project_root / "domain.yml")
+    if untrue:
+        # The assistant would tell residents a retention period that is not the one in force.
+        for line in untrue:
+            print(f"error: {line}; change the setting or the response (then train)", file=sys.stderr)
+        return 1
     model = training.current_model(settings)
     if not model.exists():
         print(f"error: no model at {model}; run `python -m bot train` first", file=sys.stderr)

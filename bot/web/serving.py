@@ -9,6 +9,7 @@ logs only the kind of error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -21,6 +22,7 @@ from bot.web.headers import SERVER
 
 log = logging.getLogger(__name__)
 
+KEEPALIVE_SECONDS = 75.0  # web.run_app's: an idle keep-alive connection is closed after this (aiohttp's own is 3630)
 MESSAGES = {
     400: "The request could not be read.",
     500: "Something went wrong on our side. Please try again.",
@@ -43,8 +45,10 @@ class EdgeRequestHandler(RequestHandler):
         self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None, message: str | None = None
     ) -> web.StreamResponse:
         """The one JSON error shape for what aiohttp refuses itself; the log names the error, not the client."""
-        # The parser's message may quote what the client sent, and request.remote is their address.
-        log.info("refused a request aiohttp could not handle: %s %s", status, type(exc).__name__ if exc else "-")
+        if status >= 500:  # an error of ours outside the error middleware (or a timeout): as it logs them
+            log.error("unhandled error (%s) on %s %s", status, request.method, request.path, exc_info=exc)
+        else:  # the parser's message may quote what the client sent, and request.remote is their address
+            log.info("refused a request aiohttp could not parse: %s %s", status, type(exc).__name__ if exc else "-")
         if request.writer.output_size > 0:
             raise ConnectionError("Response is sent already, cannot send another response with the error message")
         response = error_response(status, code_for(status), _message_for(status))
@@ -73,7 +77,8 @@ class EdgeRunner(web.AppRunner):
 
 
 async def serve(app: web.Application, host: str, port: int, **runner_args: Any) -> None:
-    """Serve the app on host:port until cancelled (or a signal, with handle_signals=True), then clean up."""
+    """Serve the app on host:port until cancelled, then shut down gracefully (requests in hand are finished)."""
+    runner_args.setdefault("keepalive_timeout", KEEPALIVE_SECONDS)
     runner = EdgeRunner(app, **runner_args)
     await runner.setup()
     try:
@@ -85,7 +90,17 @@ async def serve(app: web.Application, host: str, port: int, **runner_args: Any) 
 
 def run(app: web.Application, host: str, port: int, **runner_args: Any) -> None:
     """Serve the app until SIGINT or SIGTERM, as web.run_app does."""
+    loop = asyncio.new_event_loop()
+    main = loop.create_task(serve(app, host, port, handle_signals=True, **runner_args))
     try:
-        asyncio.run(serve(app, host, port, handle_signals=True, **runner_args))
+        loop.run_until_complete(main)
     except (web.GracefulExit, KeyboardInterrupt):
         pass
+    finally:
+        # Only the serving task is cancelled: its cleanup lets requests in hand finish (up to the runner's
+        # shutdown timeout), where asyncio.run would cancel them all at once.
+        main.cancel()
+        with contextlib.suppress(asyncio.CancelledError, web.GracefulExit, KeyboardInterrupt):
+            loop.run_until_complete(main)
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()

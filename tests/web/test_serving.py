@@ -3,12 +3,17 @@
 import asyncio
 import json
 import logging
+import os
+import signal
 import socket
+import sys
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 
+from bot.settings import PROJECT_ROOT
 from bot.web import serving
 from bot.web.access_log import PrivateAccessLogger
 from bot.web.app import create_app
@@ -21,6 +26,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+async def _wait_for(port: int, tries: int = 200) -> None:
+    for _ in range(tries):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        return
+    raise AssertionError(f"nothing listens on {port}")
+
+
 @pytest.fixture
 async def served(app_settings) -> AsyncIterator[int]:
     """The app served as `python -m bot web` serves it; yields the port."""
@@ -28,14 +45,7 @@ async def served(app_settings) -> AsyncIterator[int]:
     task = asyncio.create_task(
         serving.serve(create_app(app_settings), "127.0.0.1", port, access_log_class=PrivateAccessLogger)
     )
-    for _ in range(200):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        break
+    await _wait_for(port)
     yield port
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -85,3 +95,83 @@ async def test_a_good_request_is_served_as_before(served, fake_rasa):
     status_line, headers, reply = await _raw(served, request)
     assert status_line.split()[1] == "200" and headers["server"] == SERVER
     assert json.loads(reply)[0]["text"] == "echo: hello" and fake.received[-1]["message"] == "hello"
+
+
+async def test_an_error_outside_the_app_error_handling_is_json_and_logged_with_its_traceback(caplog):
+    async def broken(request):
+        raise KeyError("a bug of ours")
+
+    app = web.Application()  # no error middleware: what escapes reaches the connection handler
+    app.router.add_get("/broken", broken)
+    port = _free_port()
+    task = asyncio.create_task(serving.serve(app, "127.0.0.1", port))
+    await _wait_for(port)
+    try:
+        status_line, headers, body = await _raw(port, b"GET /broken HTTP/1.1\r\nHost: x\r\n\r\n")
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert status_line.split()[1] == "500" and headers["server"] == SERVER
+    assert json.loads(body)["error"]["code"] == "internal_server_error"
+    assert "a bug of ours" not in body.decode()
+    [record] = [r for r in caplog.records if r.name == "bot.web.serving"]
+    assert record.levelno == logging.ERROR and record.exc_info and "a bug of ours" in caplog.text
+
+
+async def test_idle_connections_are_closed_as_web_run_app_closes_them(monkeypatch):
+    seen = {}
+
+    class Recording(serving.EdgeRunner):
+        def __init__(self, app, **kwargs):
+            seen.update(kwargs)
+            super().__init__(app, **kwargs)
+
+    monkeypatch.setattr(serving, "EdgeRunner", Recording)
+    port = _free_port()
+    task = asyncio.create_task(serving.serve(web.Application(), "127.0.0.1", port))
+    await _wait_for(port)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert seen["keepalive_timeout"] == 75.0
+
+
+SLOW_SERVER = """
+import asyncio, sys
+from aiohttp import web
+from bot.settings import PROJECT_ROOT
+from bot.web import serving
+
+async def slow(request):
+    await asyncio.sleep(1.5)
+    return web.json_response({"done": True})
+
+app = web.Application()
+app.router.add_get("/slow", slow)
+serving.run(app, "127.0.0.1", int(sys.argv[1]))
+print("stopped cleanly", flush=True)
+"""
+
+
+async def test_a_stop_signal_lets_requests_in_hand_finish(tmp_path):
+    port = _free_port()
+    script = tmp_path / "slow_server.py"
+    script.write_text(SLOW_SERVER)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(script), str(port), cwd=str(PROJECT_ROOT), stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    try:
+        await _wait_for(port, tries=400)
+        request = asyncio.create_task(_raw(port, b"GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        await asyncio.sleep(0.5)  # the request is being answered
+        process.send_signal(signal.SIGTERM)
+        status_line, _, body = await request
+        assert status_line.split()[1] == "200" and json.loads(body) == {"done": True}
+        output, _ = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0 and b"stopped cleanly" in output
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

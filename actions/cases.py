@@ -49,6 +49,7 @@ class ValidateCaseStatusForm(FormValidation):
         POSTCODE: "utter_case_postcode_invalid",
     }
     NORMALISERS = {SURNAME: details.normalise_surname, POSTCODE: details.normalise_postcode}
+    SHORT_ANSWERS = frozenset({REFERENCE, SURNAME, POSTCODE})
 
     def name(self) -> str:
         """The action's name in the domain."""

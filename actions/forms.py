@@ -8,6 +8,8 @@ reference) refuse a danger message in their slot mappings, so the form's rules g
 asks again. A free-text answer (what happened, a description) is taken as typed, because stories of the past
 use alarming words; only danger the classifier is sure of (`risk.sure`) interrupts it: the 999 message, then the
 same question again. Danger it is less sure of keeps the answer and adds a one-line reminder to call 999.
+A past harm told where a short answer (SHORT_ANSWERS) was asked ("my ex keeps following me home" for a name) is
+no answer: the help for that harm (the words a disclosure gets anywhere else), then the same question again.
 
 rasa-sdk validates a slot with the form's `validate_<slot>` method. A form built on FormValidation gets
 those methods from two tables as well: FREE_TEXT (kept as typed, "skip" skips) and NORMALISERS (a
@@ -34,6 +36,18 @@ from bot.services.parsing.replies import is_explicit_skip
 SKIPPED = "skipped"  # the value of a question the resident chose to skip
 RISK = "risk"  # the risk classifier's decision in the parse data: {"level", "kind", "score", "sure", ...}
 DANGER_NOW = "danger_now"
+DISCLOSURE = "disclosure"
+# The help for each kind of harm the risk classifier names (config.yml harm_topics; a test keeps them in step).
+HARM_HELP = {
+    "domestic_abuse": "utter_domestic_abuse",
+    "sexual_violence": "utter_sexual_violence",
+    "stalking_harassment": "utter_stalking_harassment",
+    "assault": "utter_support_assault",
+    "not_coping": "utter_not_coping",
+}
+# A name or a reference has none of these words; a story does. ("Jo Stalker" is a name, whatever it sounds like.)
+STORY_WORDS = frozenset({"i", "i'm", "im", "i've", "ive", "me", "my", "we", "us", "our", "he", "hes", "he's", "him",
+                         "his", "she", "shes", "she's", "her", "they", "them", "their"})  # fmt: skip
 
 Normaliser = Callable[[str], Any]
 
@@ -56,6 +70,10 @@ class Failures:
         return counts[slot], counts
 
 
+def _a_story(text: str) -> bool:
+    return any(word.strip(".,!?;:'\"") in STORY_WORDS for word in text.lower().split())
+
+
 class FormValidation(FormValidationAction, ABC):
     """A form's validation with table-driven slots and the failed-answer rule (see the module's docstring)."""
 
@@ -63,6 +81,8 @@ class FormValidation(FormValidationAction, ABC):
     INVALID: ClassVar[dict[str, str]] = {}  # slot -> the response explaining its first failed answer
     FREE_TEXT: ClassVar[dict[str, int]] = {}  # slot -> the longest answer kept
     NORMALISERS: ClassVar[dict[str, Normaliser]] = {}
+    # Slots whose answer is a detail (a name, a reference, a contact), never a story: a harm told there is no answer.
+    SHORT_ANSWERS: ClassVar[frozenset[str]] = frozenset()
 
     @abstractmethod
     def name(self) -> str:
@@ -84,6 +104,10 @@ class FormValidation(FormValidationAction, ABC):
                 dispatcher.utter_message(response="utter_emergency")
                 return [SlotSet(slot, None) for slot in typed]
             dispatcher.utter_message(response="utter_danger_reminder")
+        short = [slot for slot in typed if slot in self.SHORT_ANSWERS]
+        if short and risk.get("level") == DISCLOSURE and risk.get("kind") in HARM_HELP and _a_story(text):
+            dispatcher.utter_message(response=HARM_HELP[risk["kind"]])
+            return [SlotSet(slot, None) for slot in short]
         return await super().get_validation_events(dispatcher, tracker, domain)
 
     def __getattr__(self, attribute: str) -> Any:

@@ -14,7 +14,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions import database
 from actions.forms import FormValidation
@@ -95,6 +94,7 @@ class ValidateLostContactForm(FormValidation):
 
     INVALID = {CONTACT_NAME: "utter_lost_contact_name_invalid", CONTACT: "utter_lost_contact_invalid"}
     NORMALISERS = {CONTACT_NAME: answers.normalise_name, CONTACT: answers.normalise_contact}
+    SHORT_ANSWERS = frozenset({CONTACT_NAME, CONTACT})
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -137,7 +137,9 @@ class ActionSearchFoundItems(Action):
         try:
             async with unit_of_work(database.sessions()) as session:
                 matches = await search.search(session, query, today=clock.today())
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            if not database.unavailable(exc):
+                raise
             logger.error("found item search failed: %s", type(exc).__name__)  # the message could quote parameters
             dispatcher.utter_message(response="utter_lost_item_unavailable")
             return clear_all()
@@ -180,7 +182,9 @@ class ActionSaveLostReport(Action):
                     actor=audit.pseudonym(tracker.sender_id, purpose="conversation"),
                 )
                 reference = report.reference
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            if not database.unavailable(exc):
+                raise
             logger.error("lost report not stored: %s", type(exc).__name__)  # the message could quote parameters
             dispatcher.utter_message(response="utter_lost_report_unavailable")
             return clear_all()

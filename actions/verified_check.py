@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions import database
 from bot.db.engine import unit_of_work
@@ -61,7 +60,9 @@ async def reference_unless_locked(
     try:
         async with unit_of_work(database.sessions()) as session:
             lock = await current_lock(session, conversation_id=tracker.sender_id, client_key=client_key(tracker))
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        if not database.unavailable(exc):
+            raise
         logger.error("%s lock check failed: %s", topic.name, type(exc).__name__)  # the message could quote parameters
         lock = None  # the check action tries the database again and says sorry if it is still down
     if lock is not None:
@@ -86,7 +87,9 @@ async def run_check(
     except topic.malformed:
         topic.say(dispatcher, topic.no_match)
         return None
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        if not database.unavailable(exc):
+            raise
         logger.error("%s status check failed: %s", topic.name, type(exc).__name__)  # the message could quote parameters
         topic.say(dispatcher, topic.unavailable)
         return None

@@ -31,8 +31,11 @@ _IS = r"(?:is|are|'s|'re|s|re)"  # after a subject: "he's", "hes", "they're", "s
 _VICTIM = r"(?:me|her|him|them|us|my \w+|a (?:woman|man|girl|boy|child|kid|lad))"
 _ATTACK = r"(?:attacking|hitting|beating|punching|kicking|stabbing|strangling|choking|raping|battering|throttling)"
 _WEAPON = r"(?:knife|gun|machete|blade|axe|shotgun|firearm|pistol)"
+# A "not" reaches at most three words on, and never past the start of another clause: a joining word or a new
+# subject ("i'm not sure but he's hitting me", "don't hang up he's got a knife" are danger, not denials).
+_CLAUSE = r"(?:but|and|so|because|cos|coz|cause|then|now|please|help|he|she|they|someone|somebody|i)"
 _NEGATED = re.compile(
-    r"\b(?:don'?t|do not|never|not|wouldn'?t|won'?t|no plans? to)\b(?:\s+\w+){0,3}\s*$"
+    rf"\b(?:don'?t|do not|never|not|wouldn'?t|won'?t|no plans? to)\b(?:\s+(?!{_CLAUSE}\b)\w+){{0,3}}\s*$"
 )
 
 # Urgent however it is worded, unless negated ("I don't want to kill myself") or clearly about the past.

@@ -62,6 +62,7 @@ class ValidateComplaintForm(FormValidation):
         slots.NARRATIVE: answers.normalise_narrative,
         slots.RECORDED: answers.normalise_recorded,
     }
+    SHORT_ANSWERS = frozenset({slots.NAME, slots.EMAIL, slots.PHONE})  # what happened is the complaint itself
 
     def name(self) -> str:
         """The action's name in the domain."""

@@ -39,6 +39,7 @@ class ValidateComplaintStatusForm(FormValidation):
         slots.STATUS_EMAIL: "utter_complaint_email_invalid",
     }
     NORMALISERS = {slots.STATUS_REFERENCE: references.normalise_reference, slots.STATUS_EMAIL: answers.normalise_email}
+    SHORT_ANSWERS = frozenset({slots.STATUS_REFERENCE, slots.STATUS_EMAIL})
 
     def name(self) -> str:
         """The action's name in the domain."""

@@ -11,12 +11,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions import database
 from actions.complaints import slots
 from actions.complaints.read_back import details_from
-from bot.db import retry
 from bot.db.models import Complaint
 from bot.services.complaints import references, tickets
 from bot.services.complaints.details import TEAM_PHONE, ComplaintError
@@ -62,7 +60,7 @@ class ActionSubmitComplaint(Action):
                     database.sessions(), details, sender_id=tracker.sender_id, key=key
                 )
         except Exception as exc:
-            if not isinstance(exc, (SQLAlchemyError, ComplaintError)) and not retry.is_transient(exc):
+            if not (database.unavailable(exc) or isinstance(exc, ComplaintError)):
                 raise
             logger.error("complaint submission failed: %s", type(exc).__name__)  # messages could quote parameters
             # Keep the answers: pressing Submit again retries with the same key, so it cannot make two tickets.

@@ -292,3 +292,12 @@ async def test_fifty_random_probes_learn_nothing(demo_db):
         assert not leaked, leaked
     assert seen <= {"utter_case_status_no_match", "utter_case_status_locked", "utter_case_status_anything_else"}
     assert "utter_case_status_locked" in seen  # the limits did kick in along the way
+
+
+async def test_a_database_that_refuses_connections_says_sorry_and_forgets(unreachable_database, caplog):
+    with caplog.at_level(logging.DEBUG):
+        events, messages = await check(completed_form())
+    assert responses(messages) == ["utter_case_status_unavailable", "utter_case_status_anything_else"]
+    assert events == CLEARED
+    for secret in ("10234", "smith", "AL1"):
+        assert secret not in caplog.text

@@ -4,8 +4,10 @@ import inspect
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+from ruamel.yaml import YAML
 
-from actions.forms import SKIPPED, Failures, FormValidation
+from actions.forms import HARM_HELP, SKIPPED, Failures, FormValidation
+from bot.settings import PROJECT_ROOT
 
 
 def upper(text):
@@ -19,6 +21,7 @@ class ValidateShoutForm(FormValidation):
     INVALID = {"shout_word": "utter_word_invalid"}
     FREE_TEXT = {"shout_story": 10}
     NORMALISERS = {"shout_word": upper}
+    SHORT_ANSWERS = frozenset({"shout_word"})
 
     def name(self):
         return "validate_shout_form"
@@ -134,3 +137,34 @@ async def test_a_buttons_intent_payload_is_not_taken_as_the_answer_and_the_quest
 async def test_an_answer_that_only_contains_a_slash_is_still_an_answer():
     slots, _ = await validate(ValidateShoutForm(), "shout_story", "n/a")
     assert slots["shout_story"] == "n/a"
+
+
+STALKING = {"level": "disclosure", "kind": "stalking_harassment", "score": 0.0, "sure": False, "net": None,
+            "narrative": True}
+
+
+async def test_a_harm_told_for_a_short_answer_gets_its_help_and_the_question_again():
+    slots, said = await validate_with_risk("shout_word", "my ex keeps following me home", STALKING)
+    assert said == ["utter_stalking_harassment"]
+    assert slots["shout_word"] is None  # not taken as the answer: the form asks again
+
+
+async def test_a_name_that_sounds_like_a_harm_is_still_a_name():
+    slots, said = await validate_with_risk("shout_word", "Stalker", STALKING)
+    assert said == [] and slots["shout_word"] == "STALKER"
+
+
+async def test_a_harm_told_in_a_story_answer_is_the_answer():
+    # What happened, in a complaint about the police, is often a harm: it is the answer there.
+    slots, said = await validate_with_risk("shout_story", "he hit me", STALKING)
+    assert said == [] and slots["shout_story"] == "he hit me"
+
+
+def test_each_kind_of_harm_gets_the_help_its_topics_get():
+    config = YAML(typ="safe").load((PROJECT_ROOT / "config.yml").read_text())
+    topics = next(c for c in config["pipeline"] if c["name"].endswith("RiskClassifier"))["harm_topics"]
+    domain = YAML(typ="safe").load((PROJECT_ROOT / "domain.yml").read_text())
+    assert set(HARM_HELP) == set(topics.values())
+    for kind, response in HARM_HELP.items():
+        assert response.removeprefix("utter_") in [intent for intent, k in topics.items() if k == kind]
+        assert response in domain["responses"]

@@ -242,3 +242,10 @@ async def test_a_search_never_reveals_another_residents_details(demo_db, caplog)
         assert secret not in caplog.text
     assert all("LP-" not in json.dumps(messages) for _, messages in replies)  # nor other residents' report references
 
+
+
+async def test_a_database_that_refuses_connections_says_sorry_and_forgets(unreachable_database):
+    search_events, search_messages = await run(lost_actions.ActionSearchFoundItems(), described())
+    events, messages = await run(lost_actions.ActionSaveLostReport(), with_contact())
+    assert responses(search_messages) == ["utter_lost_item_unavailable"] and search_events == CLEARED
+    assert responses(messages) == ["utter_lost_report_unavailable"] and events == CLEARED

@@ -36,7 +36,7 @@ def base_url(stack: Stack) -> str:
     return f"http://127.0.0.1:{stack.settings.web_port}"
 
 
-def _offline_world(route: Route) -> None:
+def offline_world(route: Route) -> None:
     # Only our own stack is real; the neutral exit site and anything else outside answer from here.
     if route.request.url.startswith(("http://127.0.0.1:", "http://localhost:")):
         route.continue_()
@@ -49,7 +49,7 @@ def _offline_world(route: Route) -> None:
 @pytest.fixture
 def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     context = browser.new_context(base_url=base_url, viewport=DESKTOP)
-    context.route("**/*", _offline_world)
+    context.route("**/*", offline_world)
     yield context
     context.close()
 
@@ -89,7 +89,7 @@ def site_page(browser: Browser, edge: EdgeServers) -> Iterator[Page]:
     Its requests to /api/chat are recorded in `page.chats`, those answered in `page.answered`.
     """
     context = browser.new_context(viewport=DESKTOP)
-    context.route("**/*", _offline_world)
+    context.route("**/*", offline_world)
     page = context.new_page()
     page.set_default_timeout(30_000)
     chats: list[str] = []

@@ -43,6 +43,11 @@ ALWAYS_CAUGHT = [
     "emergency please",
     "help!!",
     "sos",
+    # A "not" in another clause denies nothing.
+    "i'm not sure but he's hitting me",
+    "don't hang up he's got a knife",
+    "i don't know what to do hes hitting me",
+    "i'm not suicidal but i want to kill myself",
 ]
 
 NEVER_CAUGHT = [

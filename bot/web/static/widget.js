@@ -43,6 +43,7 @@
   var state = load() || fresh();
   var busy = false;
   var retryTimer = 0;
+  var holdUntil = 0; // a 429's Retry-After: nothing is sent before it, whatever else happens meanwhile
   var tries = { network: 0, limited: 0 }; // bounded: a message is never retried for ever
   var exiting = false;
   var presses = { key: "", count: 0, timer: 0 };
@@ -301,6 +302,8 @@
 
   function pump() {
     if (busy || exiting || !state.outbox.length) return;
+    var wait = holdUntil - Date.now();
+    if (wait > 0) { later(wait); return; } // a new message or the network coming back must not cut it short
     var item = state.outbox[0];
     var sender = state.sender;
     setBusy(true);
@@ -344,6 +347,7 @@
       // Wait as long as the server asks (within reason), then send the same message again.
       tries.limited += 1;
       var seconds = Math.min(Math.max(parseInt(retryAfter, 10) || 5, 1), 60);
+      holdUntil = Date.now() + seconds * 1000;
       updateMessage(item.id, "Waiting to send");
       network.textContent = TEXT.limited(seconds);
       save();
@@ -389,8 +393,20 @@
     if (state.feedback && state.feedback.sent === item.id) state.feedback = null; // it was not taken: no thanks
     updateMessage(item.id, "Not sent");
     restore([item]);
-    problem(why);
+    problem(why, offeredWith(item));
     pump();
+  }
+
+  function offeredWith(item) {
+    // A quick reply that was not taken is offered again with the others, so the resident can press it again
+    // (its payload, and so its message id, unchanged); typed words go back in the box instead.
+    if (item.typed) return [];
+    var buttons = [];
+    var at = state.messages.findIndex(function (m) { return m.id === item.id; });
+    for (var i = at - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
+      buttons = (state.messages[i].buttons || []).concat(buttons);
+    }
+    return buttons;
   }
 
   function resendOf(item) {
@@ -398,8 +414,8 @@
     return { key: item.key || item.id, text: item.text };
   }
 
-  function problem(text) {
-    var message = { from: "bot", text: text, kind: "problem", id: randomHex(8) };
+  function problem(text, buttons) {
+    var message = { from: "bot", text: text, kind: "problem", id: randomHex(8), buttons: buttons || [] };
     state.messages.push(message);
     var node = log.appendChild(messageNode(message));
     renderReplies();
@@ -408,8 +424,11 @@
   }
 
   function restore(items) {
+    // Before anything typed since, so nothing is lost (sent again as it was, it keeps its id).
     var typed = items.filter(function (i) { return i.typed; }).map(function (i) { return i.text; });
-    if (typed.length && !input.value) { input.value = typed.join(" "); state.draft = input.value; }
+    if (!typed.length) return;
+    input.value = typed.concat(input.value.trim() ? [input.value] : []).join(" ");
+    state.draft = input.value;
   }
 
   function validButton(b) {
@@ -436,7 +455,7 @@
     // It may have reached the server before the connection went: sent again as it was, it keeps its id.
     state.resend = waiting.length === 1 ? resendOf(waiting[0]) : null;
     restore(waiting);
-    problem(TEXT.unreachable);
+    problem(TEXT.unreachable, waiting.length === 1 ? offeredWith(waiting[0]) : []);
   }
 
   window.addEventListener("online", function () {
@@ -496,6 +515,7 @@
   function reset() {
     presses.count = 0;
     clearTimeout(presses.timer);
+    announcer.textContent = ""; // "press 2 more times" is no longer true
   }
 
   function onKeyDown(event) {
@@ -536,9 +556,24 @@
     var target = event.target && event.target.closest ? event.target.closest("[data-hpcc-exit]") : null;
     if (target) { event.preventDefault(); quickExit(); }
   });
-  // Coming back through the back/forward cache after a quick exit in another page of the tab: show nothing old.
+  // A link with role="button" (GOV.UK's "Exit this page" is one) must answer Space as a button does.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== " " || !event.target || !event.target.closest) return;
+    if (event.target.closest('[data-hpcc-exit][role="button"]')) { event.preventDefault(); quickExit(); }
+  });
+  // Coming back through the back/forward cache: the storage is the truth. After a quick exit in another page
+  // of the tab nothing old shows (not even a half-typed message); otherwise the conversation as another page
+  // left it, never this page's older copy (its next save would overwrite the newer one).
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted && !load()) { state = fresh(); renderLog(); renderReplies(); setOpen(false, false); }
+    if (!event.persisted) return;
+    state = load() || fresh();
+    network.textContent = "";
+    announcer.textContent = "";
+    input.value = state.draft || "";
+    renderLog();
+    renderReplies();
+    setOpen(!!state.open, false);
+    pump();
   });
 
   renderLog();

@@ -144,6 +144,7 @@ from bot.settings import PROJECT_ROOT
 from bot.web import serving
 
 async def slow(request):
+    print("answering", flush=True)
     await asyncio.sleep(1.5)
     return web.json_response({"done": True})
 
@@ -165,7 +166,8 @@ async def test_a_stop_signal_lets_requests_in_hand_finish(tmp_path):
     try:
         await _wait_for(port, tries=400)
         request = asyncio.create_task(_raw(port, b"GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-        await asyncio.sleep(0.5)  # the request is being answered
+        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        assert line.strip() == b"answering"  # the request is being answered
         process.send_signal(signal.SIGTERM)
         status_line, _, body = await request
         assert status_line.split()[1] == "200" and json.loads(body) == {"done": True}

@@ -15,9 +15,9 @@ async def test_a_reply_leaves_memory_at_its_ttl_without_another_request():
 
 
 async def test_a_reply_stored_again_keeps_its_new_ttl():
-    state = MemoryState(replay_ttl=0.6)
+    state = MemoryState(replay_ttl=1.0)
     await state.replay_store("s", "m1", [{"text": "first"}])
-    await asyncio.sleep(0.4)
+    await asyncio.sleep(0.6)
     await state.replay_store("s", "m1", [{"text": "again"}])  # the first one's timer must not drop this one
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.6)  # past the first one's ttl, well within the second one's
     assert await state.replay_get("s", "m1") == [{"text": "again"}]

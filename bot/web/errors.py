@@ -11,6 +11,7 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+INTERNAL_ERROR = "Something went wrong on our side. Please try again."  # a 500's message, wherever it is made
 
 
 class ApiError(Exception):
@@ -56,4 +57,4 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return response
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "internal_server_error", "Something went wrong on our side. Please try again.")
+        return error_response(500, "internal_server_error", INTERNAL_ERROR)

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from bot.web.errors import code_for, error_response
+from bot.web.errors import INTERNAL_ERROR, code_for, error_response
 from bot.web.headers import SERVER
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 KEEPALIVE_SECONDS = 75.0  # web.run_app's: an idle keep-alive connection is closed after this (aiohttp's own is 3630)
 MESSAGES = {
     400: "The request could not be read.",
-    500: "Something went wrong on our side. Please try again.",
+    500: INTERNAL_ERROR,
 }
 
 

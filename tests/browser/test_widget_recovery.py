@@ -3,9 +3,10 @@ page's own exit answers the keys a button answers. The server's answers are play
 
 import json
 import time
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import offline_world
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, EXIT_URL, Widget, wait_for
@@ -23,6 +24,15 @@ def _error(status: int, message: str) -> dict:
     return {"error": {"status": status, "code": "x", "message": message}}
 
 
+def _widget_answered_by(page: Page, server: Callable[[Route], None]) -> Widget:
+    """The home page's widget, opened, with /api/chat answered by `server`."""
+    page.route("**/api/chat", server)
+    page.goto("/")
+    widget = Widget(page)
+    widget.open()
+    return widget
+
+
 def test_a_quick_reply_that_was_not_taken_is_offered_again_with_its_id(page):
     sent: list[dict] = []
 
@@ -35,10 +45,7 @@ def test_a_quick_reply_that_was_not_taken_is_offered_again_with_its_id(page):
         else:
             _json(route, 200, [{"recipient_id": "x", "text": "Reporting a crime: call 101."}])
 
-    page.route("**/api/chat", server)
-    page.goto("/")
-    widget = Widget(page)
-    widget.open()
+    widget = _widget_answered_by(page, server)
     widget.ask("help")
     widget.reply("Report a crime").click()
     expect(widget.bot_messages().last).to_contain_text("can't answer just now")
@@ -50,10 +57,7 @@ def test_a_quick_reply_that_was_not_taken_is_offered_again_with_its_id(page):
 
 def test_a_message_that_failed_goes_back_before_what_was_typed_since(page):
     pending: list[Route] = []
-    page.route("**/api/chat", lambda route: pending.append(route))
-    page.goto("/")
-    widget = Widget(page)
-    widget.open()
+    widget = _widget_answered_by(page, lambda route: pending.append(route))  # a function: Playwright marks it
     widget.input.fill("my bike was stolen")
     widget.input.press("Enter")
     wait_for(lambda: len(pending) == 1)
@@ -72,10 +76,7 @@ def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
         else:
             _json(route, 200, [{"recipient_id": "x", "text": "Answered."}])
 
-    page.route("**/api/chat", server)
-    page.goto("/")
-    widget = Widget(page)
-    widget.open()
+    widget = _widget_answered_by(page, server)
     widget.input.fill("first")
     widget.input.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("again in 3 seconds")

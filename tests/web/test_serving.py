@@ -1,29 +1,25 @@
 """Requests too malformed for the app to see still get the one JSON error shape from the server we run."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
-import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp import web
 
 from bot.settings import PROJECT_ROOT
+from bot.stack import free_port
 from bot.web import serving
 from bot.web.access_log import PrivateAccessLogger
 from bot.web.app import create_app
 from bot.web.headers import SERVER
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def _wait_for(port: int, tries: int = 200) -> None:
@@ -38,18 +34,25 @@ async def _wait_for(port: int, tries: int = 200) -> None:
     raise AssertionError(f"nothing listens on {port}")
 
 
+@contextlib.asynccontextmanager
+async def _serving(app: web.Application, **runner_args: Any) -> AsyncIterator[int]:
+    """serving.serve() on a free port while the block runs (then cancelled, as a stop does); yields the port."""
+    port = free_port()
+    task = asyncio.create_task(serving.serve(app, "127.0.0.1", port, **runner_args))
+    try:
+        await _wait_for(port)
+        yield port
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
 @pytest.fixture
 async def served(app_settings) -> AsyncIterator[int]:
     """The app served as `python -m bot web` serves it; yields the port."""
-    port = _free_port()
-    task = asyncio.create_task(
-        serving.serve(create_app(app_settings), "127.0.0.1", port, access_log_class=PrivateAccessLogger)
-    )
-    await _wait_for(port)
-    yield port
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    async with _serving(create_app(app_settings), access_log_class=PrivateAccessLogger) as port:
+        yield port
 
 
 async def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
@@ -103,15 +106,8 @@ async def test_an_error_outside_the_app_error_handling_is_json_and_logged_with_i
 
     app = web.Application()  # no error middleware: what escapes reaches the connection handler
     app.router.add_get("/broken", broken)
-    port = _free_port()
-    task = asyncio.create_task(serving.serve(app, "127.0.0.1", port))
-    await _wait_for(port)
-    try:
+    async with _serving(app) as port:
         status_line, headers, body = await _raw(port, b"GET /broken HTTP/1.1\r\nHost: x\r\n\r\n")
-    finally:
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
     assert status_line.split()[1] == "500" and headers["server"] == SERVER
     assert json.loads(body)["error"]["code"] == "internal_server_error"
     assert "a bug of ours" not in body.decode()
@@ -128,19 +124,14 @@ async def test_idle_connections_are_closed_as_web_run_app_closes_them(monkeypatc
             super().__init__(app, **kwargs)
 
     monkeypatch.setattr(serving, "EdgeRunner", Recording)
-    port = _free_port()
-    task = asyncio.create_task(serving.serve(web.Application(), "127.0.0.1", port))
-    await _wait_for(port)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    async with _serving(web.Application()):
+        pass
     assert seen["keepalive_timeout"] == 75.0
 
 
 SLOW_SERVER = """
 import asyncio, sys
 from aiohttp import web
-from bot.settings import PROJECT_ROOT
 from bot.web import serving
 
 async def slow(request):
@@ -156,7 +147,7 @@ print("stopped cleanly", flush=True)
 
 
 async def test_a_stop_signal_lets_requests_in_hand_finish(tmp_path):
-    port = _free_port()
+    port = free_port()
     script = tmp_path / "slow_server.py"
     script.write_text(SLOW_SERVER)
     process = await asyncio.create_subprocess_exec(

@@ -199,13 +199,21 @@
     if (node && status) node.appendChild(el("span", { class: "status", text: status }));
   }
 
+  function botTurnBefore(end) {
+    // The assistant's messages just before state.messages[end], oldest first (none if the resident spoke last).
+    var turn = [];
+    for (var i = end - 1; i >= 0 && state.messages[i].from === "bot"; i--) turn.unshift(state.messages[i]);
+    return turn;
+  }
+
+  function buttonsOf(turn) {
+    return turn.reduce(function (all, m) { return all.concat(m.buttons || []); }, []);
+  }
+
   function renderReplies() {
     // Quick replies belong to the bot's latest turn only; older ones would answer a question no longer asked.
     replies.textContent = "";
-    var buttons = [];
-    for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
-      buttons = (state.messages[i].buttons || []).concat(buttons);
-    }
+    var buttons = buttonsOf(latestTurn());
     if (!state.messages.length) buttons = [{ title: "What can you help with?", payload: "What can you help with?" }];
     buttons.forEach(function (b) {
       var href = /^https?:\/\//i.test(b.payload || "") ? safeUrl(b.payload) : null;
@@ -220,11 +228,7 @@
 
   function latestTurn() {
     // The assistant's messages since the resident last said something.
-    var turn = [];
-    for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
-      turn.unshift(state.messages[i]);
-    }
-    return turn;
+    return botTurnBefore(state.messages.length);
   }
 
   function lastUserMessage() {
@@ -401,12 +405,7 @@
     // A quick reply that was not taken is offered again with the others, so the resident can press it again
     // (its payload, and so its message id, unchanged); typed words go back in the box instead.
     if (item.typed) return [];
-    var buttons = [];
-    var at = state.messages.findIndex(function (m) { return m.id === item.id; });
-    for (var i = at - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
-      buttons = (state.messages[i].buttons || []).concat(buttons);
-    }
-    return buttons;
+    return buttonsOf(botTurnBefore(state.messages.findIndex(function (m) { return m.id === item.id; })));
   }
 
   function resendOf(item) {

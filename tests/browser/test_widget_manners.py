@@ -118,3 +118,27 @@ def test_a_feedback_press_never_lands_in_a_form(stack, page, events):
     assert said == ["what is beacon", "any update on my case"]  # the press never reached the form
     widget.ask("41/10234/26")  # and the form carries on where it was
     expect(widget.bot_messages().last).to_contain_text("surname")
+
+
+def test_an_answer_that_comes_while_the_widget_is_closed_is_shown_on_its_button_and_said(site_page, edge):
+    widget = _on_the_site(site_page, edge)
+    widget.open()
+    edge.rasa.delay = 1.5  # time to close the widget before the answer comes
+    try:
+        count = widget.bot_messages().count()
+        widget.input.fill("hello")
+        widget.input.press("Enter")
+        site_page.get_by_role("button", name="Close chat").click()
+        expect(widget.panel).to_be_hidden()
+        expect(widget.launcher).to_have_text("Ask our assistant: new reply")
+        said = site_page.locator(".vh[role=status]")
+        expect(said).to_have_text("The assistant has replied. Open the chat to read it.")
+    finally:
+        edge.rasa.delay = 0.0
+    site_page.reload()  # still unread after a reload: the notice is kept with the conversation
+    expect(widget.launcher).to_have_text("Ask our assistant: new reply")
+    widget.open()
+    widget.wait_for_answer(count)
+    expect(widget.bot_messages().last).to_have_text("Assistant: echo: hello")
+    site_page.get_by_role("button", name="Close chat").click()
+    expect(widget.launcher).to_have_text("Ask our assistant")  # read: the button is plain again

@@ -31,6 +31,9 @@
     ended: "That conversation had ended, so I've started a new one. Your message is back in the box below: " +
       "press Send to ask again.",
     tooFast: "You're sending messages very quickly. Please wait a moment, then send your message again.",
+    launcher: "Ask our assistant",
+    launcherUnread: "Ask our assistant: new reply",
+    unread: "The assistant has replied. Open the chat to read it.",
     limited: function (seconds) {
       return "You're sending messages very quickly. I'll send yours again in " + seconds + " second" +
         (seconds === 1 ? "" : "s") + ".";
@@ -126,7 +129,7 @@
     scroller, typing, network, form,
   ]);
   var launcher = el("button", {
-    type: "button", class: "btn launcher", "aria-expanded": "false", "aria-controls": "panel", text: "Ask our assistant",
+    type: "button", class: "btn launcher", "aria-expanded": "false", "aria-controls": "panel", text: TEXT.launcher,
   });
   var bar = el("div", { class: "bar" }, [exitButton(), launcher]);
   var announcer = el("p", { class: "vh", role: "status" });
@@ -384,6 +387,7 @@
       first = first || node;
     });
     renderReplies();
+    notice();
     save();
     scrollDown(first);
     pump();
@@ -416,6 +420,7 @@
   function problem(text, buttons) {
     var message = { from: "bot", text: text, kind: "problem", id: randomHex(8), buttons: buttons || [] };
     state.messages.push(message);
+    notice();
     var node = log.appendChild(messageNode(message));
     renderReplies();
     save();
@@ -465,8 +470,23 @@
   });
 
   // ---- opening, closing and the quick exit -----------------------------------------------------
+  function notice() {
+    // An answer that comes while the widget is closed (closed to read the page, or to hide it) must not go
+    // unseen or unheard: its button says so, and a screen reader hears it once.
+    if (state.open) return;
+    state.unread = true;
+    showUnread();
+    announcer.textContent = TEXT.unread;
+  }
+
+  function showUnread() {
+    launcher.textContent = state.unread ? TEXT.launcherUnread : TEXT.launcher;
+  }
+
   function setOpen(open, moveFocus) {
     state.open = open;
+    if (open) state.unread = false;
+    showUnread();
     panel.hidden = !open;
     bar.hidden = open;
     launcher.setAttribute("aria-expanded", String(open));

@@ -186,6 +186,12 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
                 logger.info("Not storing a conversation that was forgotten.")
                 return
             head = state if state.version is not None else None
+            # Another writer stored this conversation after the tracker was read (a replica whose lock ticket
+            # lapsed, the form sweep): its events stay, this turn's follow them, and the count is taken again.
+            changed = loaded is not None and head is not None and loaded.version != head.version
+            if changed:
+                logger.warning("tracker store: the conversation changed after it was read; this turn is stored "
+                               "after the other writer's, and its cached copy dropped")  # fmt: skip
             if loaded is None:  # a tracker we did not hand out: what is stored is what the database says
                 start = self._stored_count(connection, sender_id, head)
                 old_ids: list[int] = []
@@ -202,10 +208,11 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
                     connection.execute(
                         tables.EVENTS.update().where(tables.EVENTS.c.id == ids[index]).values(data=data)
                     )
-            version = self._write_head(connection, sender_id, head, plan, ids, len(events))
+            version = self._write_head(connection, sender_id, head, plan, ids, len(events), recount=changed)
         if plan.removed:
             tables.checkpoint(self.engine)
-        self._remember(sender_id, version, events, start, plan, ids, known=loaded is not None)
+        # A tracker that missed another writer's events is not what is stored: it must never be served as that.
+        self._remember(sender_id, version, events, start, plan, ids, known=loaded is not None and not changed)
         # What of this tracker is stored now: saved again (Rasa saves a new conversation's tracker when it creates
         # it and again after the turn), only the events added since are written.
         setattr(tracker, LOADED, Loaded(version, len(events), ids))
@@ -249,14 +256,20 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         return [int(connection.execute(tables.EVENTS.insert().values(row)).inserted_primary_key[0]) for row in rows]
 
     @staticmethod
-    def _write_head(connection: Connection, sender_id: str, head: Any, plan: Plan, ids: list[int], total: int) -> int:
+    def _write_head(
+        connection: Connection, sender_id: str, head: Any, plan: Plan, ids: list[int], total: int, recount: bool
+    ) -> int:
         """Record what is now stored (where the session starts, how many events) and give it a new version."""
         first = ids[plan.session_index] if plan.session_index < len(ids) else 0
         if not first:  # the session started before this store's rows (or they were removed meanwhile)
             first = head.session_start_id if head is not None else min((i for i in ids if i), default=0)
+        stored = total - plan.session_index
+        if recount:  # the tracker does not hold every stored event: the database says how many there are
+            rows = sa.select(sa.func.count()).where(tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.id >= first)
+            stored = int(connection.execute(rows).scalar() or 0)
         values = {
             "session_start_id": first,
-            "stored": total - plan.session_index,
+            "stored": stored,
             "form_values": plan.form_values,
             "updated_at": time.time(),
         }

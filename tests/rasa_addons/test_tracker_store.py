@@ -70,6 +70,12 @@ def test_the_store(report):
     assert report["removed_meanwhile"]["texts"] == ["second message"]
     # Two replicas on one database see each other's turns: a cached copy is checked before use.
     assert report["replicas"] == {"first_sees": ["one", "two"], "stored": ["one", "two", "three"]}
+    # Both read one version and both saved (a lapsed lock ticket): each replica then sees both turns, and the
+    # count of stored events is the database's (the second writer's tracker never held the first's turn).
+    both = report["both_read"]
+    expected = ["hello", "turn of the first", "turn of the second"]
+    assert both["first"] == expected and both["second"] == expected
+    assert both["stored"] == both["rows"] - 1  # every row from the session's start (after action_session_start)
 
     # A new session: the old session's form values go, and only the new session is loaded.
     sessions = report["sessions"]

@@ -156,6 +156,26 @@ async def replicas(url: str) -> dict[str, Any]:
     return {"first_sees": [e.text for e in tracker.events if e.type_name == "user"], "stored": texts}
 
 
+async def both_read(url: str) -> dict[str, Any]:
+    """Two replicas read one version and both save (a lock ticket that lapsed): neither turn is lost or hidden."""
+    first, second = RedactingTrackerStore(DOMAIN, url), RedactingTrackerStore(DOMAIN, url)
+    sender = "both-read"
+    await turn(first, sender, said("hello", "greet"))
+    mine, theirs = await first.retrieve(sender), await second.retrieve(sender)
+    mine.update(said("turn of the first"))
+    theirs.update(said("turn of the second"))
+    await first.save(mine)
+    await second.save(theirs)
+    seen = {}
+    for name, store in (("first", first), ("second", second)):
+        tracker = await store.retrieve(sender)
+        seen[name] = [e.text for e in tracker.events if e.type_name == "user"]
+    with first.engine.connect() as connection:
+        query = sa.select(tracker_tables.SENDERS.c.stored).where(tracker_tables.SENDERS.c.sender_id == sender)
+        stored = connection.execute(query).scalar()
+    return {**seen, "rows": len(rows(first, sender)), "stored": stored}
+
+
 async def sessions(store: RedactingTrackerStore) -> dict[str, Any]:
     sender = "sessions"
     await turn(store, sender, said("any update on my case", "case_status"), ActiveLoop("case_status_form"),
@@ -260,6 +280,7 @@ async def main() -> None:
         "forgotten": await forgotten(store),
         "removed_meanwhile": await removed_meanwhile(store),
         "replicas": await replicas(URL),
+        "both_read": await both_read(URL),
         "sessions": await sessions(store),
         "legacy": await legacy(URL),
         "concurrent_forget": await concurrent_forget(store),

@@ -144,10 +144,10 @@ async def purge(session: AsyncSession, policy: Retention, *, now: datetime) -> P
         await anonymise_complaint(session, complaint)
         purged.complaints_anonymised += 1
     kept = await _kept_conversations(session)
-    idle = [sender for sender in await tracker_events.idle_conversations(session, before=now - policy.conversations)
+    idle_since = now - policy.conversations
+    idle = [sender for sender in await tracker_events.idle_conversations(session, before=idle_since)
             if sender not in kept]  # fmt: skip
-    await tracker_events.delete_conversations(session, idle)
-    purged.conversations = len(idle)
+    purged.conversations = await tracker_events.delete_idle_conversations(session, idle, before=idle_since)
     reports = await lost_reports_due(session, policy=policy, now=now)
     for report in reports:
         await session.delete(report)

@@ -70,6 +70,29 @@ async def delete_conversations(session: AsyncSession, sender_ids: Sequence[str])
     return deleted
 
 
+async def delete_idle_conversations(session: AsyncSession, sender_ids: Sequence[str], *, before: datetime) -> int:
+    """Delete these conversations, each only if it is still idle since `before`; returns how many went.
+
+    A resident may come back between finding the idle conversations and deleting them: the check is made again
+    in the deleting statement, so a turn stored meanwhile keeps its conversation.
+    """
+    if not sender_ids or not await exists(session):
+        return 0
+    newer = EVENTS.alias("newer")
+    recent = select(newer.c.id).where(newer.c.sender_id == EVENTS.c.sender_id, newer.c.timestamp >= before.timestamp())
+    left = select(EVENTS.c.id).where(EVENTS.c.sender_id == SENDERS.c.sender_id)
+    gone = 0
+    for start in range(0, len(sender_ids), 500):  # keep each statement's parameter list small
+        chunk = list(sender_ids[start : start + 500])
+        # The idle check again, in the deleting statement itself: what got a new event meanwhile stays whole.
+        await session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk), ~recent.exists()))
+        if await _has_senders(session):
+            await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk), ~left.exists()))
+        remaining = select(func.count(EVENTS.c.sender_id.distinct())).where(EVENTS.c.sender_id.in_(chunk))
+        gone += len(chunk) - int(await session.scalar(remaining) or 0)
+    return gone
+
+
 async def idle_conversations(session: AsyncSession, *, before: datetime) -> list[str]:
     """Conversations with no event since `before` (by their newest event's time)."""
     if not await exists(session):

@@ -74,6 +74,29 @@ async def test_conversations_go_after_their_period_but_a_kept_complaints_stays(s
     assert senders == {"recent", "open-complaint"}
 
 
+async def test_a_conversation_that_gets_a_turn_while_the_purge_runs_is_kept_whole(session, monkeypatch):
+    old = (NOW - 31 * DAY).timestamp()
+    await create_conversations(session, {"back": (old, _said("first visit")), "gone": (old, _said("bye"))})
+    found = retention.tracker_events.idle_conversations
+
+    async def then_the_resident_comes_back(*args, **kwargs):
+        idle = await found(*args, **kwargs)
+        # Stored by Rasa after the purge found the conversation idle, before it deleted it.
+        await session.execute(
+            text("INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES (99, 'back', 'user', :t, :d)"),
+            {"t": NOW.timestamp(), "d": '{"event": "user", "text": "i am back"}'},
+        )
+        return idle
+
+    monkeypatch.setattr(retention.tracker_events, "idle_conversations", then_the_resident_comes_back)
+    purged = await retention.purge(session, POLICY, now=NOW)
+    assert purged.conversations == 1
+    assert await stored(session, "gone") == []
+    assert await stored(session, "back") == [*_said("first visit"), *_said("i am back")]
+    senders = set((await session.execute(text("SELECT sender_id FROM tracker_senders"))).scalars())
+    assert senders == {"back"}
+
+
 async def test_a_complaint_loses_its_personal_data_its_period_after_closing(session):
     closed = await _complaint(session, "k1", "s1", closed_at=NOW - 2191 * DAY)
     recently = await _complaint(session, "k2", "s2", closed_at=NOW - 2189 * DAY)

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.settings import Settings
@@ -29,21 +29,23 @@ class PeriodicJob:
     command: list[str]
     every: float
     first_after: float = FIRST_RUN_AFTER
+    env: Mapping[str, str] = field(default_factory=dict)  # added to the children's environment
 
 
-def privacy_jobs(settings: Settings) -> list[PeriodicJob]:
+def privacy_jobs(settings: Settings, env: Mapping[str, str] | None = None) -> list[PeriodicJob]:
     """Retention (`purge`) daily and the sweep of idle forms (`purge --forms-only`) every ten minutes."""
     bot = [sys.executable, "-m", "bot", "purge"]
+    extra = dict(env or {})  # the database the services use, when it is not the supervisor's own
     return [
-        PeriodicJob("purge", bot, PURGE_EVERY),
-        PeriodicJob("form sweep", [*bot, "--forms-only"], SWEEP_EVERY, FIRST_RUN_AFTER + SWEEP_EVERY / 2),
+        PeriodicJob("purge", bot, PURGE_EVERY, env=extra),
+        PeriodicJob("form sweep", [*bot, "--forms-only"], SWEEP_EVERY, FIRST_RUN_AFTER + SWEEP_EVERY / 2, extra),
     ]
 
 
 async def _run_forever(job: PeriodicJob, env: Mapping[str, str], cwd: Path) -> None:
     await asyncio.sleep(job.first_after)
     while True:
-        process = await asyncio.create_subprocess_exec(*job.command, env=dict(env), cwd=cwd)
+        process = await asyncio.create_subprocess_exec(*job.command, env={**env, **job.env}, cwd=cwd)
         try:
             code = await process.wait()
         except asyncio.CancelledError:

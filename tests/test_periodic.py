@@ -36,3 +36,16 @@ async def test_stopping_ends_a_running_command(tmp_path):
         await asyncio.sleep(0.05)
     await asyncio.wait_for(periodic.stop(tasks), 10)
     assert all(task.done() for task in tasks)
+
+
+async def test_a_job_runs_with_its_own_environment_over_the_supervisors(tmp_path):
+    seen = tmp_path / "seen"
+    script = f"import os; open({str(seen)!r}, 'w').write(os.environ['DATABASE_URL'] + ' ' + os.environ['KEPT'])"
+    job = periodic.PeriodicJob("env", [sys.executable, "-c", script], 60, 0, env={"DATABASE_URL": "theirs"})
+    tasks = periodic.start([job], {"DATABASE_URL": "ours", "KEPT": "yes", "PATH": "/usr/bin:/bin"}, tmp_path)
+    for _ in range(200):
+        if seen.exists() and seen.read_text():
+            break
+        await asyncio.sleep(0.05)
+    await periodic.stop(tasks)
+    assert seen.read_text() == "theirs yes"

@@ -32,9 +32,10 @@ def test_a_period_the_words_do_not_state_is_named(setting, value, response):
     assert problem.startswith(response) and f"BOT_{setting.upper()}" in problem
 
 
-def test_run_refuses_to_start_with_a_period_the_assistant_does_not_state(tmp_path):
+@pytest.mark.parametrize("command", ["run", "web", "scale-demo"])
+def test_no_way_of_starting_it_starts_with_a_period_the_assistant_does_not_state(tmp_path, command):
     env = {"BOT_VAR_DIR": str(tmp_path), "BOT_RETAIN_ALERTS_DAYS": "45", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "bot", command], cwd=PROJECT_ROOT, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1
     assert 'utter_case_status_intro in domain.yml does not say "45 days"' in result.stderr

@@ -37,12 +37,17 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def periods_untrue(settings: Settings) -> bool:
+    """Print why and say so when a retention period the assistant states is not the one in force."""
     untrue = stated_periods.mismatches(settings, settings.project_root / "domain.yml")
-    if untrue:
-        # The assistant would tell residents a retention period that is not the one in force.
-        for line in untrue:
-            print(f"error: {line}; change the setting or the response (then train)", file=sys.stderr)
+    # The assistant would tell residents a retention period that is not the one in force.
+    for line in untrue:
+        print(f"error: {line}; change the setting or the response (then train)", file=sys.stderr)
+    return bool(untrue)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if periods_untrue(settings):
         return 1
     model = training.current_model(settings)
     if not model.exists():
@@ -52,5 +57,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> int:
+    if periods_untrue(settings):  # production starts the web app on its own, without `run`
+        return 1
     serving.run(create_app(settings), settings.host, settings.web_port, access_log_class=PrivateAccessLogger)
     return 0

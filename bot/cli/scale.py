@@ -9,7 +9,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from bot import training
+from bot import periodic, training
+from bot.cli.running import periods_untrue
 from bot.scale import nginx, postgres, shape
 from bot.settings import Settings
 from bot.supervision import Supervisor
@@ -26,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _scale_demo(args: argparse.Namespace, settings: Settings) -> int:
+    if periods_untrue(settings):
+        return 1
     model = training.current_model(settings)
     if not model.exists():
         print(f"error: no model at {model}; run `python -m bot train` first", file=sys.stderr)
@@ -50,5 +53,13 @@ def _scale_demo(args: argparse.Namespace, settings: Settings) -> int:
     settings = with_rasa_token(settings)
     layout = shape.Shape(root, shape.Ports.choose(settings.scale_port, args.replicas), model.resolve())
     layout.write()
-    supervisor = Supervisor(replace(settings, var_dir=root), shape.stages(settings, layout), shape.banner(layout))
+    supervisor = Supervisor(
+        replace(settings, var_dir=root), shape.stages(settings, layout), shape.banner(layout),
+        jobs=privacy_jobs(settings, layout),
+    )  # fmt: skip
     return asyncio.run(supervisor.run())
+
+
+def privacy_jobs(settings: Settings, layout: shape.Shape) -> list[periodic.PeriodicJob]:
+    """Retention and the form sweep, run against the shape's PostgreSQL as `run` runs them against SQLite."""
+    return periodic.privacy_jobs(settings, env=shape.replica_env(settings, layout, 0))

@@ -9,7 +9,6 @@ import secrets
 import sys
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bot import periodic
 from bot.services import secret_key
@@ -26,12 +25,7 @@ __all__ = [
 
 def tracker_env(settings: Settings) -> dict[str, str]:
     """Variables endpoints.yml reads: the action server and the SQL tracker store on our database."""
-    url = settings.sync_database_url
-    return {
-        "BOT_ACTIONS_PORT": str(settings.actions_port),
-        "BOT_TRACKER_DIALECT": url.split(":", 1)[0],
-        "BOT_TRACKER_URL": url,
-    }
+    return {"BOT_ACTIONS_PORT": str(settings.actions_port), "BOT_TRACKER_URL": settings.sync_database_url}
 
 
 LOCK_STORE_CLASS = "rasa_addons.lock_store.LivenessLockStore"
@@ -41,17 +35,10 @@ def lock_store_env(settings: Settings) -> dict[str, str]:
     """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set (rasa_addons/lock_store.py: Rasa's Redis
     store, atomic and letting go of a dead replica's tickets), else one process's memory."""
     if not settings.redis_url:
-        return dict.fromkeys(
-            ("BOT_LOCK_STORE_HOST", "BOT_LOCK_STORE_PORT", "BOT_LOCK_STORE_DB", "BOT_LOCK_STORE_PASSWORD"), ""
-        ) | {"BOT_LOCK_STORE": "in_memory"}
-    url = urlsplit(settings.redis_url)
-    return {
-        "BOT_LOCK_STORE": LOCK_STORE_CLASS,
-        "BOT_LOCK_STORE_HOST": url.hostname or "127.0.0.1",
-        "BOT_LOCK_STORE_PORT": str(url.port or 6379),
-        "BOT_LOCK_STORE_DB": url.path.strip("/") or "0",
-        "BOT_LOCK_STORE_PASSWORD": url.password or "",
-    }
+        return {"BOT_LOCK_STORE": "in_memory", "BOT_LOCK_STORE_URL": ""}
+    # The whole URL, read by redis-py as the web app reads it: split into parts, its username (an ACL user), TLS
+    # (rediss://) and unix sockets were lost. It holds the password: it goes only into the children's environment.
+    return {"BOT_LOCK_STORE": LOCK_STORE_CLASS, "BOT_LOCK_STORE_URL": settings.redis_url}
 
 
 def rasa_server(settings: Settings, model: Path, port: int) -> list[str]:

@@ -24,8 +24,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
+import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import DEFAULT_SOCKET_TIMEOUT_IN_SECONDS, LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
@@ -40,21 +41,32 @@ def _none_if_blank(value: Any) -> Any:
 
 
 class LivenessLockStore(RedisLockStore):
-    """RedisLockStore whose tickets are changed atomically and released when their holding process is gone."""
+    """RedisLockStore whose tickets are changed atomically and released when their holding process is gone.
+
+    `url` is either a whole Redis URL (redis://, rediss://, unix://: what bot/supervisor.py passes, REDIS_URL
+    as the web app reads it, so a username, TLS or a socket are kept) or, as in Rasa's own store, a host name
+    with `port`, `db` and `password` beside it.
+    """
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         options = {**(endpoint_config.kwargs if endpoint_config else {}), **kwargs}
-        host = _none_if_blank(endpoint_config.url if endpoint_config else None) or options.pop("host", "localhost")
+        url = _none_if_blank(endpoint_config.url if endpoint_config else None) or options.pop("host", "localhost")
         self.liveness_seconds = float(options.pop("liveness_seconds", DEFAULT_LIVENESS_SECONDS))
         password = _none_if_blank(options.pop("password", None))
         port, db = _none_if_blank(options.pop("port", None)), _none_if_blank(options.pop("db", None))
+        whole_url = "://" in url
         super().__init__(
-            host=host,
+            host="localhost" if whole_url else url,
             port=6379 if port is None else int(port),
             db=1 if db is None else int(db),  # Rasa's default; "0" is a database like any other
             password=unquote(password) if password else None,
             key_prefix=_none_if_blank(options.pop("key_prefix", None)),
         )
+        if whole_url:
+            # Replaces the client Rasa made above (it connects lazily: never used). redis-py reads every part of
+            # the URL as the web app's redis.from_url does; Rasa's socket timeout is kept (a query may change it).
+            # The URL holds the password: it is never logged, and the client's repr shows only host, port and db.
+            self.red = redis.Redis.from_url(url, socket_timeout=DEFAULT_SOCKET_TIMEOUT_IN_SECONDS)
         # Unique per process start: a replica restarted under the same name does not inherit its old tickets.
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._heartbeat: threading.Thread | None = None
@@ -93,8 +105,6 @@ class LivenessLockStore(RedisLockStore):
     # Atomic changes to one conversation's lock.
     def _change(self, conversation_id: str, change: Callable[[TicketLock, dict[str, str]], Any]) -> Any:
         """Apply `change` to the lock (and its holders) in one transaction, retried when another writer won."""
-        import redis
-
         key = self.key_prefix + conversation_id
         with self.red.pipeline() as pipe:
             while True:

@@ -10,9 +10,10 @@ Whoever changes a conversation's events elsewhere (forgetting, retention, erasur
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,22 +68,48 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for the tracker store: statement parameters never in logs or exception texts."""
+# Each engine's connections: SQL_POOL_SIZE kept open, SQL_MAX_OVERFLOW more while busy (the names Rasa's own SQL
+# tracker store reads; the scale shape sets them, bot/scale/shape.py). Unset: SQLAlchemy's defaults.
+POOL_SIZE, MAX_OVERFLOW = 5, 10
+
+
+def _pool_setting(environ: Mapping[str, str], name: str, default: int, least: int) -> int:
+    """An integer from the environment (at least `least`), or the default when unset or blank."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < least:
+        raise ValueError(f"{name} must be at least {least}, not {number}")
+    return number
+
+
+def create_engine(url: str, environ: Mapping[str, str] = os.environ) -> Engine:
+    """An engine for the tracker store (pool sized by SQL_POOL_SIZE and SQL_MAX_OVERFLOW): statement parameters
+    never in logs or exception texts."""
+    # Both dialects use a QueuePool (SQLite's is chosen below: SQLAlchemy would give a file a NullPool), so both
+    # take these settings. Read when Rasa makes the store, from its environment.
+    pool = {
+        "pool_size": _pool_setting(environ, "SQL_POOL_SIZE", POOL_SIZE, 1),
+        "max_overflow": _pool_setting(environ, "SQL_MAX_OVERFLOW", MAX_OVERFLOW, 0),
+    }
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url,
             future=True,
             hide_parameters=True,
             poolclass=sa.pool.QueuePool,
-            pool_size=5,
+            **pool,
             # Threads (asyncio.to_thread) share the pool; the web app and actions write to the same file.
             connect_args={"timeout": 30, "check_same_thread": False},
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         _SQLITE_WRITERS[engine] = threading.Lock()
         return engine
-    return sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+    return sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True, **pool)
 
 
 def create_tables(engine: Engine) -> None:

@@ -161,7 +161,6 @@ def test_tracker_store_uses_our_database(tmp_path):
     settings = Settings.from_env({"BOT_VAR_DIR": str(tmp_path), "BOT_ACTIONS_PORT": "5999"})
     env = supervisor.child_env(settings)
     assert env["BOT_TRACKER_URL"] == f"sqlite:///{tmp_path}/bot.db"
-    assert env["BOT_TRACKER_DIALECT"] == "sqlite"
     assert env["BOT_ACTIONS_PORT"] == "5999"
     assert env["SANIC_HOST"] == "127.0.0.1"
 
@@ -214,15 +213,19 @@ def test_rasa_gets_its_http_api_with_a_token_and_the_web_app_the_same_token(tmp_
 
 
 def test_lock_store_is_in_memory_on_one_machine_and_redis_with_redis_url():
-    assert supervisor.lock_store_env(Settings.from_env({}))["BOT_LOCK_STORE"] == "in_memory"
+    assert supervisor.lock_store_env(Settings.from_env({})) == {"BOT_LOCK_STORE": "in_memory", "BOT_LOCK_STORE_URL": ""}
     env = supervisor.lock_store_env(Settings.from_env({"REDIS_URL": "redis://:s3cret@127.0.0.1:6390/2"}))
     assert env == {
         "BOT_LOCK_STORE": "rasa_addons.lock_store.LivenessLockStore",
-        "BOT_LOCK_STORE_HOST": "127.0.0.1",
-        "BOT_LOCK_STORE_PORT": "6390",
-        "BOT_LOCK_STORE_DB": "2",
-        "BOT_LOCK_STORE_PASSWORD": "s3cret",
+        "BOT_LOCK_STORE_URL": "redis://:s3cret@127.0.0.1:6390/2",
     }
+
+
+def test_the_lock_store_keeps_tls_and_the_username_of_a_rediss_url(tmp_path):
+    url = "rediss://app:pw%40x@redis.example:6380/0"
+    env = supervisor.child_env(Settings.from_env({"BOT_VAR_DIR": str(tmp_path), "REDIS_URL": url}))
+    assert env["BOT_LOCK_STORE_URL"] == url  # not split: the scheme (TLS) and the username go through
+    # The store's client over TLS: tests/rasa_addons/test_lock_store_url.py (a real server, from endpoints.yml).
 
 
 def test_a_token_starting_with_a_dash_reaches_rasas_parser_as_the_token(tmp_path):

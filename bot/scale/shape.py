@@ -118,7 +118,8 @@ def replica_env(settings: Settings, shape: Shape, index: int) -> dict[str, str]:
         BOT_TRUSTED_PROXIES="127.0.0.1",  # nginx: the client address is in X-Forwarded-For
         TICKET_LOCK_LIFETIME=str(LOCK_LIFETIME_SECONDS),
         BOT_CHAT_RATE_GLOBAL=str(global_ceiling(len(shape.ports.web))),
-        # Rasa's SQL tracker store keeps up to 50 (+100 overflow) connections per replica by default.
+        # Each Rasa replica's tracker store: 10 connections kept, 20 more while busy (rasa_addons/tracker_tables.py
+        # create_engine; 5 and 10 when unset), well within the shape's max_connections (bot/scale/postgres.py).
         SQL_POOL_SIZE="10", SQL_MAX_OVERFLOW="20",
     )  # fmt: skip
     return env

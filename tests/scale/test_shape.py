@@ -22,11 +22,9 @@ def test_replica_two_talks_to_rasa_two_through_nginx_on_the_shared_databases(tmp
     assert env["BOT_ACTIONS_PORT"] == "52"  # Rasa 2's action endpoint, and the web app's health check
     assert env["DATABASE_URL"] == "postgresql+asyncpg://postgres@127.0.0.1:5432/bot"
     assert env["BOT_TRACKER_URL"] == "postgresql://postgres@127.0.0.1:5432/bot"
-    assert env["BOT_TRACKER_DIALECT"] == "postgresql"
     assert env["REDIS_URL"] == "redis://127.0.0.1:6379/1"
-    assert (env["BOT_LOCK_STORE"], env["BOT_LOCK_STORE_PORT"], env["BOT_LOCK_STORE_DB"]) == (
-        "rasa_addons.lock_store.LivenessLockStore", "6379", "1"
-    )
+    assert env["BOT_LOCK_STORE"] == "rasa_addons.lock_store.LivenessLockStore"
+    assert env["BOT_LOCK_STORE_URL"] == env["REDIS_URL"]  # whole: the lock store reads it as the web app does
     assert env["TICKET_LOCK_LIFETIME"] == str(shape.LOCK_LIFETIME_SECONDS)
     assert env["BOT_CHAT_RATE_GLOBAL"] == "4800"  # the ceiling on everyone together: 2400 a minute per replica
 

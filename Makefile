@@ -70,7 +70,7 @@ db: setup
 	$(BOT) db upgrade
 
 demo-data: db
-	$(BOT) demo-data
+	$(BOT) demo-data --skip-in-production
 
 train: setup
 	$(BOT) train
@@ -126,7 +126,7 @@ pytest: train browsers scale-servers redis
 	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 conversation-tests: train
-	rm -rf var/test && $(TEST_ENV) $(BOT) db upgrade && $(TEST_ENV) $(BOT) demo-data
+	rm -rf var/test && $(TEST_ENV) $(BOT) db upgrade && $(TEST_ENV) $(BOT) demo-data --force
 	$(TEST_ENV) $(BOT) test-conversations
 
 nlu-tests: train

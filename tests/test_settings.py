@@ -86,3 +86,62 @@ def test_edge_settings_default_and_checked():
         Settings.from_env({"REDIS_URL": "http://example.org"})
     with pytest.raises(SettingsError, match="chat_rate_global must be at least 1"):
         Settings.from_env({"BOT_CHAT_RATE_GLOBAL": "0"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "asyncpg_url", "psycopg2_url"),
+    [
+        # libpq's spelling, as a managed PostgreSQL's connection string gives it: asyncpg calls it ssl.
+        ("postgresql://u:p%40ss@db.example/bot?sslmode=require",
+         "postgresql+asyncpg://u:p%40ss@db.example/bot?ssl=require", "postgresql://u:p%40ss@db.example/bot?sslmode=require"),
+        # asyncpg's spelling (what `run` hands its children) is accepted too: psycopg2 calls it sslmode.
+        ("postgres://u@h/bot?ssl=verify-full", "postgresql+asyncpg://u@h/bot?ssl=verify-full",
+         "postgresql://u@h/bot?sslmode=verify-full"),
+        ("postgresql://u@h/bot?sslmode=Disable&ssl=disable", "postgresql+asyncpg://u@h/bot?ssl=disable",
+         "postgresql://u@h/bot?sslmode=disable"),
+        # host and port mean the same to both: a Unix socket's directory, or several hosts.
+        ("postgresql://u@/bot?host=/run/postgresql&sslmode=prefer",
+         "postgresql+asyncpg://u@/bot?host=%2Frun%2Fpostgresql&ssl=prefer",
+         "postgresql://u@/bot?host=%2Frun%2Fpostgresql&sslmode=prefer"),
+        ("postgresql://u@/bot?host=a:5432&host=b:5433", "postgresql+asyncpg://u@/bot?host=a%3A5432&host=b%3A5433",
+         "postgresql://u@/bot?host=a%3A5432&host=b%3A5433"),
+        ("postgresql://u@h/bot", "postgresql+asyncpg://u@h/bot", "postgresql://u@h/bot"),
+    ],
+)  # fmt: skip
+def test_database_url_options_are_translated_for_each_driver(raw, asyncpg_url, psycopg2_url):
+    settings = Settings.from_env({"DATABASE_URL": raw})
+    assert settings.database_url == asyncpg_url
+    assert settings.sync_database_url == psycopg2_url
+    # `run` hands its children the normalised URL, which they read again.
+    assert normalise_database_url(settings.database_url) == asyncpg_url
+
+
+@pytest.mark.parametrize("mode", ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"])
+def test_every_ssl_mode_of_both_drivers_is_accepted(mode):
+    settings = Settings.from_env({"DATABASE_URL": f"postgresql://u@h/bot?sslmode={mode}"})
+    assert settings.database_url.endswith(f"?ssl={mode}")
+    assert settings.sync_database_url.endswith(f"?sslmode={mode}")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("sslmode=requir",
+         "DATABASE_URL's sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, not 'requir'"),
+        ("ssl=true", "DATABASE_URL's ssl must be one of disable"),
+        ("sslmode=require&ssl=disable", "both sslmode and ssl, with different values"),
+        ("sslmode=require&sslmode=disable", "gives sslmode more than once"),
+        ("sslmode=verify-full&sslrootcert=/etc/ca.pem",
+         "cannot carry sslrootcert .* set the PGSSLROOTCERT environment variable instead, which both drivers read"),
+        ("sslcert=/c.pem", "cannot carry sslcert .* PGSSLCERT"),
+        ("sslkey=/k.pem", "cannot carry sslkey .* PGSSLKEY"),
+        ("application_name=bot",
+         "option 'application_name' is not supported: only sslmode \\(or ssl\\), host and port work with both"),
+        ("connect_timeout=10", "option 'connect_timeout' is not supported"),
+        ("prepared_statement_cache_size=0", "option 'prepared_statement_cache_size' is not supported"),
+    ],
+)  # fmt: skip
+def test_database_url_options_neither_driver_can_take_are_settings_errors(query, message):
+    with pytest.raises(SettingsError, match=message) as error:
+        Settings.from_env({"DATABASE_URL": f"postgresql://u:secret@h/bot?{query}"})
+    assert "secret" not in str(error.value)  # the message names the option, never the URL with its password

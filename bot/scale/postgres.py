@@ -85,7 +85,8 @@ def wipe(data: Path) -> None:
 async def prepare(port: int, env: dict[str, str], cwd: Path, python: str) -> None:
     """Our database with every migration and the demo data, as `make run` prepares SQLite."""
     await create_database(port)
-    for step in (["db", "upgrade"], ["demo-data"]):
+    # The demo shape's own database: its demo data is wanted even when it runs with BOT_ENV=production.
+    for step in (["db", "upgrade"], ["demo-data", "--force"]):
         proc = await asyncio.create_subprocess_exec(
             python, "-m", "bot", *step, cwd=cwd, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,

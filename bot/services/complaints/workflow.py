@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db.models import COMPLAINT_STATUSES, Complaint, ComplaintNote, ComplaintStatusChange, StaffUser
 from bot.services import audit, clock
@@ -28,6 +32,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": ("in_progress",),
 }
 NOTE_MAX = 5000
+MAX_STAFF_ID = 2**31 - 1  # staff ids are Integer columns
 
 
 def allowed_statuses(complaint: Complaint) -> tuple[str, ...]:
@@ -36,10 +41,41 @@ def allowed_statuses(complaint: Complaint) -> tuple[str, ...]:
     return tuple(status for status in allowed if not (status == "service_recovery" and complaint.must_record))
 
 
+class TicketChanged(ComplaintError):
+    """The ticket is no longer as the change's author saw it: someone else changed it in between."""
+
+    def __init__(self) -> None:
+        super().__init__("ticket", "changed")
+
+
+async def _update_if_unchanged(
+    session: AsyncSession, complaint: Complaint, unchanged: ColumnElement[bool], now: datetime, **values: Any
+) -> None:
+    """Write `values` only if the row still satisfies `unchanged` (what the rules were checked against).
+
+    Two requests that read the same ticket both pass the rules; the row lock (PostgreSQL) or the write lock
+    (SQLite) lets one UPDATE in, and the other's WHERE then matches no row, so it is refused, not applied.
+    """
+    result = await session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint.id, unchanged)
+        .values(**values, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise TicketChanged()
+    # The row now holds these values: record them as loaded, so the next flush does not write them again.
+    for name, value in {**values, "updated_at": now}.items():
+        set_committed_value(complaint, name, value)
+
+
 async def change_status(
     session: AsyncSession, complaint: Complaint, to_status: str, *, actor: str, staff_id: int | None
 ) -> None:
-    """Move a ticket to another status, keeping the history and auditing who did it."""
+    """Move a ticket to another status, keeping the history and auditing who did it.
+
+    The rules are checked against the status as read: TicketChanged if it changed since.
+    """
     if to_status not in COMPLAINT_STATUSES:
         raise ComplaintError("status", "unknown")
     if to_status == complaint.status:
@@ -47,19 +83,19 @@ async def change_status(
     if to_status not in allowed_statuses(complaint):
         reason = "must_record" if to_status == "service_recovery" and complaint.must_record else "transition"
         raise ComplaintError("status", reason)
-    now = clock.now()
+    from_status, now = complaint.status, clock.now()
+    await _update_if_unchanged(session, complaint, Complaint.status == from_status, now, status=to_status)
+    # History and audit only once the change is made, in the same transaction.
     complaint.history.append(  # the ticket comes from tickets.get(), which loads its history
-        ComplaintStatusChange(from_status=complaint.status, to_status=to_status, changed_by_id=staff_id, at=now)
+        ComplaintStatusChange(from_status=from_status, to_status=to_status, changed_by_id=staff_id, at=now)
     )
     await audit.record(
         session,
         actor=actor,
         action="complaints.status",
         subject=complaint.reference,
-        details={"from": complaint.status, "to": to_status},
+        details={"from": from_status, "to": to_status},
     )
-    complaint.status = to_status
-    complaint.updated_at = now
     await session.flush()
 
 
@@ -76,16 +112,17 @@ async def add_note(session: AsyncSession, complaint: Complaint, text: str, *, ac
 
 
 async def assign(session: AsyncSession, complaint: Complaint, assignee_id: int | None, *, actor: str) -> None:
-    """Assign a ticket to an active staff member (or to nobody)."""
+    """Assign a ticket to an active staff member (or to nobody); TicketChanged if its assignee changed since read."""
     if assignee_id is not None:
         assignee = await session.get(StaffUser, assignee_id)
         if assignee is None or not assignee.active:
             raise ComplaintError("assignee", "unknown")
-    if complaint.assigned_to_id == assignee_id:
+    current = complaint.assigned_to_id
+    if current == assignee_id:
         return
-    details = {"from": complaint.assigned_to_id, "to": assignee_id}
-    complaint.assigned_to_id = assignee_id
-    complaint.updated_at = clock.now()
+    unchanged = Complaint.assigned_to_id.is_not_distinct_from(current)
+    await _update_if_unchanged(session, complaint, unchanged, clock.now(), assigned_to_id=assignee_id)
+    details = {"from": current, "to": assignee_id}
     await audit.record(session, actor=actor, action="complaints.assign", subject=complaint.reference, details=details)
     await session.flush()
 
@@ -94,10 +131,10 @@ def assignee_id(raw: str | None, *, staff_id: int, supervisor: bool) -> int | No
     """The staff id a change assigns to (None for "" or "none": nobody); officers may only take or drop a ticket."""
     if raw in ("", "none", None):
         return None
-    try:
-        assignee = int(raw)
-    except ValueError as exc:
-        raise ComplaintError("assignee", "unknown") from exc
+    # ASCII digits within the Integer column: PostgreSQL refuses a larger parameter (a 500, not "unknown").
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_STAFF_ID))) or int(raw) > MAX_STAFF_ID:
+        raise ComplaintError("assignee", "unknown")
+    assignee = int(raw)
     if assignee != staff_id and not supervisor:
         raise ComplaintError("assignee", "forbidden")
     return assignee
@@ -118,12 +155,31 @@ class TicketChanges:
     status: str | None = None
     assignee: str | None = None  # a staff id, or "" / "none" for nobody
     note: str | None = None
+    # What the author was shown (None: not said): a page loaded, or a ticket fetched, before someone else's change.
+    expected_status: str | None = None
+    expected_assignee: str | None = None  # as `assignee`
+
+
+def check_unchanged(complaint: Complaint, changes: TicketChanges) -> None:
+    """TicketChanged when the ticket's status or assignee is no longer the one its author was shown."""
+    if changes.expected_status is not None and changes.expected_status != complaint.status:
+        raise TicketChanged()
+    if changes.expected_assignee is not None:
+        raw = changes.expected_assignee
+        shown = None if raw in ("", "none") else raw
+        if shown != (None if complaint.assigned_to_id is None else str(complaint.assigned_to_id)):
+            raise TicketChanged()
 
 
 async def apply_changes(
     session: AsyncSession, complaint: Complaint, changes: TicketChanges, *, actor: str, staff_id: int, supervisor: bool
 ) -> None:
-    """Apply every requested change in order (status, assignee, note); ComplaintError on the first refused."""
+    """Apply every requested change in order (status, assignee, note); ComplaintError on the first refused.
+
+    The rules are checked against the ticket as read and each change is written only if the ticket is still so
+    (TicketChanged otherwise), so two people working one ticket at once cannot both succeed on stale facts.
+    """
+    check_unchanged(complaint, changes)
     if changes.status is not None:
         await change_status(session, complaint, changes.status, actor=actor, staff_id=staff_id)
     if changes.assignee is not None:

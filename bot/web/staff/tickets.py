@@ -36,9 +36,12 @@ ERRORS = {
     ("assignee", "unknown"): "Choose a member of the team.",
     ("assignee", "forbidden"): "Only a supervisor can assign a ticket to someone else.",
     ("assignee", "not_yours"): "This ticket is someone else's: only a supervisor can take it off them.",
+    ("ticket", "changed"): "This ticket was changed by someone else; here it is as it is now.",
 }
 # The ticket page's forms: the URL's change and the form field (and TicketChanges field) it sends.
 FORM_FIELDS = {"status": "status", "notes": "note", "assign": "assignee"}
+# The hidden field with what the form was shown (and its TicketChanges field): a stale page is refused.
+SHOWN_FIELDS = {"status": "expected_status", "assign": "expected_assignee"}
 
 
 def labels() -> dict[str, Any]:
@@ -132,9 +135,12 @@ async def ticket_page(request: web.Request) -> web.Response:
 async def change_ticket(request: web.Request) -> web.Response:
     """Apply one change from the ticket page's forms, then show the ticket again (or the problem)."""
     identity = current_staff(request)
-    field = FORM_FIELDS[request.match_info["change"]]
-    value = (await read_form(request)).get(field, "")
-    changes = workflow.TicketChanges(**{field: value.strip() if isinstance(value, str) else ""})
+    change = request.match_info["change"]
+    form = await read_form(request)
+    sent = {FORM_FIELDS[change]: _form_text(form, FORM_FIELDS[change])}
+    if change in SHOWN_FIELDS and SHOWN_FIELDS[change] in form:
+        sent[SHOWN_FIELDS[change]] = _form_text(form, SHOWN_FIELDS[change])
+    changes = workflow.TicketChanges(**sent)
     async with unit_of_work(request.app[SESSIONS]) as db:
         complaint = await _ticket(db, request)
         try:
@@ -142,7 +148,18 @@ async def change_ticket(request: web.Request) -> web.Response:
                 db, complaint, changes, actor=identity.actor, staff_id=identity.id, supervisor=identity.is_supervisor
             )
         except ComplaintError as exc:
+            # Nothing was written (each change is all or nothing); the page shown again is a view, so audited.
             message = ERRORS.get((exc.field, exc.reason), "That change could not be made.")
             complaint = await _ticket(db, request)
-            return await _render_ticket(request, db, complaint, error=message, status=400)
+            details = {"change": change, "field": exc.field, "reason": exc.reason}
+            await audit.record(db, actor=identity.actor, action="complaints.refused", subject=complaint.reference,
+                               details=details)
+            await workflow.record_view(db, complaint, actor=identity.actor, via="page")
+            status = 409 if isinstance(exc, workflow.TicketChanged) else 400
+            return await _render_ticket(request, db, complaint, error=message, status=status)
     return redirect(f"/staff/tickets/{complaint.reference}")
+
+
+def _form_text(form: Any, field: str) -> str:
+    value = form.get(field, "")
+    return value.strip() if isinstance(value, str) else ""

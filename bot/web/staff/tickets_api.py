@@ -22,6 +22,9 @@ from bot.web.staff.tickets import ERRORS, audited_queue
 
 routes = web.RouteTableDef()
 PATCH_FIELDS = frozenset({"status", "assigned_to", "note"})
+# Optional: the status and assignee the client last saw; if the ticket's are not those now, 409 and no change.
+EXPECTED_FIELDS = frozenset({"expected_status", "expected_assigned_to"})
+CHANGED_MESSAGE = "This ticket was changed by someone else; fetch it again to see it as it is now."
 
 
 def summary(complaint: Complaint, *, today: Any) -> dict[str, Any]:
@@ -107,31 +110,46 @@ def _text(body: dict[str, Any], field: str) -> str | None:
     return value
 
 
+def _staff_id(body: dict[str, Any], field: str) -> str | None:
+    if field not in body:
+        return None
+    value = body[field]
+    # A staff id as a number or a string, or null / "" / "none" for nobody; nothing else is turned into text.
+    if isinstance(value, bool) or not isinstance(value, (int, str, type(None))):
+        raise ComplaintError("body", "invalid")
+    return "" if value is None else str(value)
+
+
 async def _patch_body(request: web.Request) -> workflow.TicketChanges:
     body = await read_json(request)  # 415 or 400 in the one error shape, as for the chat
-    if not isinstance(body, dict) or not body or not set(body) <= PATCH_FIELDS:
-        raise ComplaintError("body", "invalid")
-    assignee = body.get("assigned_to")
-    # A staff id as a number or a string, or null / "" / "none" for nobody; nothing else is turned into text.
-    if isinstance(assignee, bool) or not isinstance(assignee, (int, str, type(None))):
+    if not isinstance(body, dict) or not set(body) & PATCH_FIELDS or not set(body) <= PATCH_FIELDS | EXPECTED_FIELDS:
         raise ComplaintError("body", "invalid")
     return workflow.TicketChanges(
         status=_text(body, "status"),
-        assignee=("" if assignee is None else str(assignee)) if "assigned_to" in body else None,
+        assignee=_staff_id(body, "assigned_to"),
         note=_text(body, "note"),
+        expected_status=_text(body, "expected_status"),
+        expected_assignee=_staff_id(body, "expected_assigned_to"),
     )
 
 
 @routes.patch("/api/tickets/{reference}")
 @require_api_token()
 async def patch_ticket(request: web.Request) -> web.Response:
-    """Change a ticket's status, assignee (a staff id, or null) and/or add a note: all or nothing."""
+    """Change a ticket's status, assignee (a staff id, or null) and/or add a note: all or nothing.
+
+    Each change is made only if the ticket is still as this request read it, and as the client last saw it
+    (expected_status, expected_assigned_to, when sent); otherwise 409 ticket_changed and nothing is changed.
+    """
     identity = current_staff(request)
     try:
         changes = await _patch_body(request)
     except ComplaintError:
         fields = ", ".join(sorted(PATCH_FIELDS))
-        return error_response(400, "invalid_body", f"Send a JSON object with any of: {fields}.")
+        expected = ", ".join(sorted(EXPECTED_FIELDS))
+        return error_response(
+            400, "invalid_body", f"Send a JSON object with any of: {fields} (and, optionally, {expected})."
+        )
     try:
         async with unit_of_work(request.app[SESSIONS]) as db:  # a ComplaintError leaving it undoes every change
             complaint = await tickets.get(db, request.match_info["reference"])
@@ -140,8 +158,12 @@ async def patch_ticket(request: web.Request) -> web.Response:
             await workflow.apply_changes(
                 db, complaint, changes, actor=identity.actor, staff_id=identity.id, supervisor=identity.is_supervisor
             )
-            changed = await tickets.get(db, complaint.reference)
-            result = detail(changed or complaint, today=clock.today())
+            changed = await tickets.get(db, complaint.reference) or complaint
+            # The answer shows the whole ticket, even when nothing needed changing: that is a view.
+            await workflow.record_view(db, changed, actor=identity.actor, via="api")
+            result = detail(changed, today=clock.today())
+    except workflow.TicketChanged:
+        return error_response(409, "ticket_changed", CHANGED_MESSAGE)
     except ComplaintError as exc:
         message = ERRORS.get((exc.field, exc.reason), "That change could not be made.")
         return error_response(_STATUS_FOR.get(exc.reason, 400), f"invalid_{exc.field}", message)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry
 from bot.services.complaints import tickets as complaint_tickets
+from bot.services.complaints import workflow
 from bot.services.complaints.details import ComplaintDetails
 from tests.rasa_events import create_events
 from tests.web.staff.conftest import error_summary_link
@@ -344,3 +346,107 @@ async def test_the_api_enforces_the_same_rule(api_token, make_staff, sessions, t
     supervisor = {"Authorization": f"Bearer {await api_token('supervisor')}"}
     response = await client.patch(f"/api/tickets/{reference}", json={"assigned_to": None}, headers=supervisor)
     assert response.status == 200 and (await response.json())["assigned_to"] is None
+
+
+# --- someone else changed it first ---------------------------------------------------------------------------------
+
+
+def _shown(html, field):
+    match = re.search(rf'name="{field}" value="([^"]*)"', html)
+    assert match, f"no {field} field on the page"
+    return match.group(1)
+
+
+async def test_a_change_from_a_page_loaded_before_someone_elses_is_refused(login_as, sessions, tickets):
+    officer, supervisor = await login_as("officer"), await login_as("supervisor")
+    reference = tickets["minor"]
+    path = f"/staff/tickets/{reference}"
+    stale = await (await officer.get(path)).text()
+    assert _shown(stale, "expected_status") == "new" and _shown(stale, "expected_assignee") == ""
+    current = await (await supervisor.get(path)).text()
+    response = await supervisor.post_form(f"{path}/status",
+                                          {"status": "closed", "expected_status": _shown(current, "expected_status")})
+    assert response.status == 303
+    # The officer's page still offers "In progress" from "New": sent now, it would reopen the closed ticket.
+    response = await officer.post_form(f"{path}/status",
+                                       {"status": "in_progress", "expected_status": _shown(stale, "expected_status")})
+    assert response.status == 409
+    html = await response.text()
+    field, text = error_summary_link(html)
+    assert field == "work" and text == "This ticket was changed by someone else; here it is as it is now."
+    assert 'data-testid="status">Closed<' in html and _shown(html, "expected_status") == "closed"
+    after = await ticket(sessions, reference)
+    assert after.status == "closed" and [c.to_status for c in after.history] == ["new", "closed"]
+    assert [e.actor for e in await audit_entries(sessions, "complaints.status")] == [f"staff:{supervisor.staff.id}"]
+    # The same for the assignee: taken by a colleague since the page was loaded.
+    await _assign(sessions, reference, supervisor.staff.id)
+    response = await officer.post_form(f"{path}/assign", {"assignee": str(officer.staff.id),
+                                                          "expected_assignee": _shown(stale, "expected_assignee")})
+    assert response.status == 409 and "changed by someone else" in await response.text()
+    assert (await ticket(sessions, reference)).assigned_to_id == supervisor.staff.id
+    assert await audit_entries(sessions, "complaints.assign") == []
+
+
+async def test_a_refused_change_shows_the_ticket_again_and_audits_that_view(login_as, sessions, tickets):
+    client = await login_as("officer")
+    reference = tickets["serious"]
+    response = await client.post_form(f"/staff/tickets/{reference}/status", {"status": "bogus"})
+    assert response.status == 400
+    html = await response.text()
+    assert "Sam Taylor" in html and "sam@example.com" in html
+    views = await audit_entries(sessions, "complaints.view")
+    actor = f"staff:{client.staff.id}"
+    assert [(v.actor, v.subject, v.details) for v in views] == [(actor, reference, {"via": "page"})]
+    refused = await audit_entries(sessions, "complaints.refused")
+    assert [(r.actor, r.subject, r.details) for r in refused] == [
+        (actor, reference, {"change": "status", "field": "status", "reason": "unknown"})
+    ]
+    assert await audit_entries(sessions, "complaints.status") == []
+
+
+async def test_api_refuses_a_change_to_a_ticket_changed_since_it_was_read_with_409(
+    staff_client, api_token, sessions, tickets
+):
+    client = await staff_client()
+    headers = {"Authorization": f"Bearer {await api_token('officer')}"}
+    path = f"/api/tickets/{tickets['minor']}"
+    seen = await (await client.get(path, headers=headers)).json()
+    assert seen["status"] == "new"
+    async with unit_of_work(sessions) as session:  # a colleague closes it meanwhile
+        await workflow.change_status(session, await complaint_tickets.get(session, tickets["minor"]), "closed",
+                                     actor="staff:0", staff_id=None)
+    change = {"status": "in_progress", "note": "Reopening.", "expected_status": seen["status"]}
+    response = await client.patch(path, json=change, headers=headers)
+    assert response.status == 409
+    assert await response.json() == {"error": {
+        "status": 409, "code": "ticket_changed",
+        "message": "This ticket was changed by someone else; fetch it again to see it as it is now.",
+    }}
+    after = await ticket(sessions, tickets["minor"])
+    assert after.status == "closed" and after.notes == []  # all or nothing: the note is not added either
+    response = await client.patch(path, json={"assigned_to": None, "expected_assigned_to": 12345}, headers=headers)
+    assert response.status == 409 and (await response.json())["error"]["code"] == "ticket_changed"
+    # As it is now, the same change is made.
+    response = await client.patch(path, json={**change, "expected_status": "closed", "expected_assigned_to": None},
+                                  headers=headers)
+    assert response.status == 200 and (await response.json())["status"] == "in_progress"
+    # An expectation alone changes nothing; expectations are a status (text) and a staff id (or null).
+    for bad in ({"expected_status": "new"}, {"note": "x", "expected_status": 3},
+                {"note": "x", "expected_assigned_to": [1]}):
+        response = await client.patch(path, json=bad, headers=headers)
+        assert response.status == 400 and (await response.json())["error"]["code"] == "invalid_body", bad
+
+
+async def test_api_patch_that_changes_nothing_still_audits_the_ticket_it_shows(
+    staff_client, api_token, sessions, tickets
+):
+    client = await staff_client()
+    headers = {"Authorization": f"Bearer {await api_token('officer')}"}
+    path = f"/api/tickets/{tickets['serious']}"
+    for same in ({"status": "new"}, {"assigned_to": None}):
+        response = await client.patch(path, json=same, headers=headers)
+        assert response.status == 200 and (await response.json())["email"] == "sam@example.com"
+    views = await audit_entries(sessions, "complaints.view")
+    assert [(v.subject, v.details) for v in views] == [(tickets["serious"], {"via": "api"})] * 2
+    assert await audit_entries(sessions, "complaints.status") == []
+    assert await audit_entries(sessions, "complaints.assign") == []

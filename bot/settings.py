@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
+from bot import database_url as urls
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -232,73 +232,15 @@ class Settings:
     @property
     def sync_database_url(self) -> str:
         """The same database for Rasa's synchronous SQLAlchemy 1.4 tracker store (psycopg2's option names)."""
-        url = make_url(self.database_url)
-        backend = url.get_backend_name()
-        if backend == "sqlite":
-            return url.set(drivername="sqlite").render_as_string(hide_password=False)
-        shared, ssl_mode = _postgres_options(url)
-        query = {**shared, **({"sslmode": ssl_mode} if ssl_mode else {})}
-        return url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
+        try:
+            return urls.for_psycopg2(self.database_url)
+        except urls.DatabaseUrlError as exc:
+            raise SettingsError(str(exc)) from None
 
 
 def normalise_database_url(raw: str) -> str:
     """Give a database URL its async driver (postgres:// and sqlite:// are accepted as typed)."""
-    if raw.startswith("postgres://"):
-        raw = "postgresql://" + raw[len("postgres://"):]
     try:
-        url = make_url(raw)
-    except Exception as exc:  # sqlalchemy raises ArgumentError, keep the message ours
-        raise SettingsError(f"DATABASE_URL is not a database URL: {exc}") from exc
-    backend = url.get_backend_name()
-    if backend == "sqlite":
-        return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
-    if backend == "postgresql":
-        shared, ssl_mode = _postgres_options(url)
-        # asyncpg's name for the mode; SQLAlchemy's asyncpg dialect passes it to asyncpg.connect(ssl=...) as is.
-        query = {**shared, **({"ssl": ssl_mode} if ssl_mode else {})}
-        return url.set(drivername="postgresql+asyncpg", query=query).render_as_string(hide_password=False)
-    raise SettingsError(f"DATABASE_URL must be SQLite or PostgreSQL, not {backend}")
-
-
-# A PostgreSQL DATABASE_URL reaches two drivers: asyncpg (SQLAlchemy 2.0: web app, actions, CLI, Alembic) and,
-# through sync_database_url, psycopg2 (SQLAlchemy 1.4: Rasa's tracker store). Each takes the URL's query options
-# as its own keywords and fails on the other's names only when it first connects (asyncpg: a TypeError, psycopg2:
-# "invalid connection option"), possibly in another process. So only options given to both correctly are accepted,
-# and any other is a settings error naming it, at startup:
-# - sslmode (libpq's name) or ssl (asyncpg's, which the normalised URL carries), translated for each driver;
-SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")  # libpq's, and asyncpg's too
-# - host and port, which both dialects read the same way (a Unix socket's directory, or several hosts).
-SHARED_OPTIONS = ("host", "port")
-# The certificate files have no asyncpg keyword, but both drivers read the same environment variables.
-CERTIFICATE_VARIABLES = {
-    "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY", "sslcrl": "PGSSLCRL",
-}  # fmt: skip
-
-
-def _postgres_options(url: URL) -> tuple[dict[str, str | tuple[str, ...]], str]:
-    """Check a PostgreSQL URL's query options: (the options both drivers share, the SSL mode or "")."""
-    query = dict(url.query)
-    modes: dict[str, str] = {}
-    for name in ("sslmode", "ssl"):
-        value = query.pop(name, None)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise SettingsError(f"DATABASE_URL gives {name} more than once")
-        if value.lower() not in SSL_MODES:
-            raise SettingsError(f"DATABASE_URL's {name} must be one of {', '.join(SSL_MODES)}, not {value!r}")
-        modes[name] = value.lower()
-    if len(set(modes.values())) > 1:
-        raise SettingsError("DATABASE_URL gives both sslmode and ssl, with different values: give sslmode alone")
-    for name in query:
-        if name in CERTIFICATE_VARIABLES:
-            raise SettingsError(
-                f"DATABASE_URL cannot carry {name} (the web app's driver, asyncpg, has no such option): "
-                f"set the {CERTIFICATE_VARIABLES[name]} environment variable instead, which both drivers read"
-            )
-        if name not in SHARED_OPTIONS:
-            raise SettingsError(
-                f"DATABASE_URL option {name!r} is not supported: only sslmode (or ssl), host and port work with "
-                "both database drivers"
-            )
-    return {name: query[name] for name in SHARED_OPTIONS if name in query}, next(iter(modes.values()), "")
+        return urls.for_asyncpg(raw)
+    except urls.DatabaseUrlError as exc:
+        raise SettingsError(str(exc)) from None

@@ -1,7 +1,9 @@
-"""Reading request bodies safely: JSON only as JSON, bounded in size and depth, and forms that cannot crash us.
+"""Reading requests safely: JSON only as JSON, bounded in size and depth, forms that cannot crash us, ids and text
+the database can take.
 
 Whatever arrives (a wrong content type, a charset nobody knows, nesting thousands deep, a number with a
-million digits, bytes that are not UTF-8), the answer is a 4xx in the one error shape, never a 500.
+million digits, bytes that are not UTF-8, an id beyond the database's integers, a NUL that PostgreSQL refuses
+in text), the answer is a 4xx in the one error shape, never a 500.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_DEPTH = 8  # our bodies are flat objects; anything deeper is not for us
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+MAX_ID = 2**31 - 1  # our ids are Integer columns: PostgreSQL refuses a larger value outright (not "no such row")
+UNCLEAN_FORM = "The form has characters that cannot be sent (control characters)."
+UNCLEAN_QUERY = "The web address has characters that cannot be sent (control characters)."
+UNCLEAN_JSON = "The request body has characters that cannot be sent (control characters)."
 
 
 def _depth(value: Any) -> int:
@@ -58,23 +64,31 @@ async def read_json(request: web.Request) -> Any:
 
 
 async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.FileField]:
-    """The request's form fields; empty for a body that is no form, 400 for a form that cannot be read."""
+    """The request's form fields; empty for a body that is no form, 400 for one that cannot be read or stored.
+
+    A field (name or text) with a control character other than tab and newlines is refused here, for every
+    form at once: PostgreSQL cannot store a NUL, and no field of ours needs one.
+    """
     if request.content_type not in FORM_TYPES:
         return MultiDictProxy(MultiDict())
     try:
-        return await request.post()
+        form = await request.post()
     except web.HTTPException:
         raise  # 413 and the like keep their status
     except (ValueError, UnicodeDecodeError, AssertionError, LookupError, RecursionError,
             web.RequestPayloadError) as exc:
         raise web.HTTPBadRequest(reason="The form could not be read.") from exc
+    if not all(clean_text(name) and (not isinstance(value, str) or clean_text(value)) for name, value in form.items()):
+        raise web.HTTPBadRequest(reason=UNCLEAN_FORM)
+    return form
 
 
-def parse_id(raw: str, max_digits: int = 12) -> int | None:
-    """A row id from a URL: ASCII digits only (str.isdigit() takes "²", which int() refuses); None otherwise."""
-    if not raw or len(raw) > max_digits or not (raw.isascii() and raw.isdigit()):
+def parse_id(raw: str) -> int | None:
+    """A row id from a URL: ASCII digits up to MAX_ID (str.isdigit() takes "²", which int() refuses); else None."""
+    if not raw or len(raw) > len(str(MAX_ID)) or not (raw.isascii() and raw.isdigit()):
         return None
-    return int(raw)
+    value = int(raw)
+    return value if value <= MAX_ID else None
 
 
 def clean_text(value: str) -> bool:
@@ -84,3 +98,32 @@ def clean_text(value: str) -> bool:
         if (category == "Cc" and char not in ALLOWED_CONTROLS) or category == "Cs":
             return False
     return True
+
+
+def clean_json(value: Any) -> bool:
+    """True when every string of a parsed JSON value, object keys included, passes `clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return all(clean_text(key) and clean_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(clean_json(item) for item in value)
+    return True  # numbers, booleans and null (read_json has already bounded the nesting)
+
+
+def check_query(request: web.Request) -> None:
+    """400 when a query parameter's name or value has a control character: no search or filter needs one."""
+    if not all(clean_text(name) and clean_text(value) for name, value in request.query.items()):
+        raise web.HTTPBadRequest(reason=UNCLEAN_QUERY)
+
+
+def check_path(request: web.Request) -> None:
+    """404 when a path parameter (a reference, an id) has a control character: nothing is named by one."""
+    if not all(clean_text(value) for value in request.match_info.values()):
+        raise web.HTTPNotFound()
+
+
+async def check_json(request: web.Request) -> None:
+    """400 when a JSON body has a string with a control character (the body is read as `read_json` reads it)."""
+    if request.body_exists and request.content_type in JSON_TYPES and not clean_json(await read_json(request)):
+        raise ApiError(400, "invalid_json", UNCLEAN_JSON)

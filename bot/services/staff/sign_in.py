@@ -35,7 +35,12 @@ class SignIn:
 
 def email_key(email: str) -> str:
     """The pseudonym a typed e-mail address is known by in the audit log and the failure counts."""
-    return audit.pseudonym(email.strip().lower(), purpose="staff-email")
+    # Normalised as accounts.find normalises it: spellings of one account (" .Jo@x.example.") share one count.
+    try:
+        address = accounts.normalise_email(email)
+    except accounts.StaffError:
+        address = email.strip().strip(".").lower()  # no account's address: trimmed the same way all the same
+    return audit.pseudonym(address, purpose="staff-email")
 
 
 def delay_after(failures: int) -> float:

@@ -3,6 +3,8 @@
 A middleware guards every path under /staff (but the sign-in page) and every staff API prefix, so pages
 added later are refused to anonymous callers without anyone remembering a decorator. The decorators
 `require_staff` and `require_api_token` add role checks (and guard a route mounted somewhere else).
+Signed-in requests whose path parameters, query strings or JSON bodies hold control characters are refused
+here (forms: by bot.web.body.read_form), so no handler hands PostgreSQL a NUL.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.db.engine import unit_of_work
 from bot.db.models import STAFF_ROLES
 from bot.services import clock
 from bot.services.staff import sessions as staff_sessions
+from bot.web.body import check_json, check_path, check_query
 from bot.web.errors import Handler, error_response
 from bot.web.keys import SESSIONS
 from bot.web.staff import csrf
@@ -87,9 +90,17 @@ async def _page(request: web.Request, handler: Handler) -> web.StreamResponse:
     if identity is None:
         return login_redirect(request)
     request[STAFF] = identity
+    _check_url(request)
     if request.method in csrf.UNSAFE_METHODS:
         await csrf.check(request, identity.csrf_token or "")
+    # (a form's control characters are refused by read_form, whether the CSRF check or the handler reads it)
     return await handler(request)
+
+
+def _check_url(request: web.Request) -> None:
+    # Here rather than in each handler, so no page or endpoint, however new, hands PostgreSQL a NUL (a 500).
+    check_path(request)
+    check_query(request)
 
 
 @web.middleware
@@ -111,7 +122,13 @@ async def staff_middleware(request: web.Request, handler: Handler) -> web.Stream
         if identity is None:
             return unauthorized()
         request[STAFF] = identity
+        await _check_api_input(request)
     return await handler(request)
+
+
+async def _check_api_input(request: web.Request) -> None:
+    _check_url(request)
+    await check_json(request)  # the handler's read_json gets the same body (aiohttp keeps what it read)
 
 
 def _check_role(role: str | None) -> None:
@@ -162,6 +179,7 @@ def require_api_token(role: str | None = None) -> Callable[[Handler], Handler]:
             if identity is None:
                 return unauthorized()
             request[STAFF] = identity
+            await _check_api_input(request)  # what the middleware checks under the API prefixes
         if role is not None and identity.role != role:
             return error_response(403, "forbidden", "This token's role cannot use this endpoint.")
         return None

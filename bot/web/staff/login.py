@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import unicodedata
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -39,7 +40,9 @@ MAX_FIELD_CHARS = 1000
 
 def safe_next(raw: str | None) -> str:
     """Where to go after signing in: only a dashboard path of ours, never another site."""
-    if not raw:
+    # It becomes the Location header: a control character there (or a lone surrogate) would make aiohttp drop
+    # the answer after the session was made.
+    if not raw or any(unicodedata.category(char) in ("Cc", "Cs") for char in raw):
         return PAGE_PREFIX
     parts = urlsplit(raw)
     path_ok = parts.path == PAGE_PREFIX or parts.path.startswith(PAGE_PREFIX + "/")

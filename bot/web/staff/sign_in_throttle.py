@@ -2,8 +2,11 @@
 
 - Per client address: ADDRESS_FREE_FAILURES wrong sign-ins go free; after that the address must wait 1, 2, 4...
   seconds (at most ADDRESS_MAX_BACKOFF) after each failure before it may try again, and attempts made while
-  it waits are refused at once, without a password check. An address's failures are forgotten an hour after
-  its last one. Only the address that guessed waits: no account is ever locked.
+  it waits are refused at once, without a password check. A check still running counts as a failure until it
+  is answered: an address cannot spend more than its free failures at once, and once it has to wait, it gets
+  one check per wait, however many it sends together (the others are refused like attempts while it waits).
+  An address's failures are forgotten an hour after its last one. Only the address that guessed waits: no
+  account is ever locked.
 - For everyone: at most `per_minute` password checks a minute, and at most MAX_PENDING_CHECKS running or queued
   at once, so a flood of sign-ins from many addresses cannot take the machine from the public chat (signed-in
   staff are not affected: sessions and tokens need no password check).
@@ -54,6 +57,7 @@ class SignInThrottle:
         self._clock = clock
         self._addresses: OrderedDict[str, _Failures] = OrderedDict()
         self._checks: deque[float] = deque()
+        self._in_flight: dict[str, int] = {}  # admitted and not yet done, per address (at most MAX_PENDING_CHECKS)
         self.pending = 0
 
     def backoff(self, failures: int) -> float:
@@ -70,11 +74,21 @@ class SignInThrottle:
             return 0.0
         return max(0.0, failures.last + self.backoff(failures.count) - now)
 
+    def _count(self, address: str) -> int:
+        failures = self._addresses.get(address)
+        return 0 if failures is None or self._clock() - failures.last >= ADDRESS_MEMORY else failures.count
+
     def admit(self, address: str) -> Refusal | None:
         """Reserve a password check for this address (call `done` afterwards), or say why not."""
         wait = self.address_wait(address)
         if wait > 0:
             return Refusal("address", math.ceil(wait))
+        # Checks in flight count as failures until answered: without this, requests sent together would all
+        # pass the back-off (which only counts answered failures) and get a check each.
+        in_flight = self._in_flight.get(address, 0)
+        if in_flight and self._count(address) + in_flight >= ADDRESS_FREE_FAILURES:
+            earned = self.backoff(self._count(address) + in_flight)
+            return Refusal("address", max(1, math.ceil(earned)))
         if self.pending >= MAX_PENDING_CHECKS:
             return Refusal("busy", BUSY_RETRY_AFTER)
         now = self._clock()
@@ -84,6 +98,7 @@ class SignInThrottle:
             return Refusal("busy", max(1, math.ceil(GLOBAL_WINDOW - (now - self._checks[0]))))
         self._checks.append(now)
         self.pending += 1
+        self._in_flight[address] = in_flight + 1
         return None
 
     def done(self, address: str, *, succeeded: bool, answered_in: float = 0.0) -> float:
@@ -93,6 +108,9 @@ class SignInThrottle:
         runs from when the answer goes out, so a slowed answer does not use it up.
         """
         self.pending = max(0, self.pending - 1)
+        in_flight = self._in_flight.pop(address, 0) - 1
+        if in_flight > 0:
+            self._in_flight[address] = in_flight
         if succeeded:
             return 0.0  # a success does not wipe the count: one good account must not reset a guesser's back-off
         now = self._clock() + answered_in

@@ -98,3 +98,25 @@ async def test_every_refusal_checks_a_password(session, officer, monkeypatch, em
     monkeypatch.setattr(passwords, "check", counting_check)
     assert (await sign_in.login(session, email, "wrong password!", clock.now())).user is None
     assert checked == ["wrong password!"]
+
+
+SPELLINGS = ["officer@herts-pcc.example", "officer@herts-pcc.example.", ".officer@herts-pcc.example..",
+             " .Officer@HERTS-pcc.example. "]
+
+
+def test_every_spelling_of_an_account_shares_one_key():
+    """The key is the address as accounts.find normalises it (it also drops leading and trailing dots)."""
+    assert {sign_in.email_key(email) for email in SPELLINGS} == {sign_in.email_key("officer@herts-pcc.example")}
+    assert sign_in.email_key(".not an address.") == sign_in.email_key("Not an address")
+    assert sign_in.email_key("other@herts-pcc.example") != sign_in.email_key(SPELLINGS[0])
+
+
+async def test_dotted_spellings_do_not_escape_the_delay(session, officer):
+    now = clock.now()
+    for email in SPELLINGS[1:]:  # one failure each, under three spellings
+        assert (await sign_in.login(session, email, "wrong password!", now)).delay == 0
+    for email in SPELLINGS:  # whichever spelling comes next is slowed, the right password too
+        assert (await sign_in.login(session, email, "wrong password!", now)).delay >= 1, email
+    signed_in = await sign_in.login(session, ".officer@herts-pcc.example..", PASSWORD, now)
+    assert signed_in.user is officer and signed_in.delay == sign_in.delay_after(3 + len(SPELLINGS))
+    assert await sign_in.recent_failures(session, sign_in.email_key(officer.email), now) == 0  # all forgotten

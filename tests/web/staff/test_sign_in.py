@@ -18,7 +18,8 @@ from bot.db.models import AuditEntry
 from bot.services import audit
 from bot.services.staff import passwords, sign_in
 from bot.web.app import create_app
-from bot.web.staff import sign_in_throttle
+from bot.web.body import clean_text
+from bot.web.staff import login, sign_in_throttle
 from tests.web.staff.conftest import PASSWORD, StaffTestClient, csrf_from
 from tests.web.staff.conftest import sign_in as submit_sign_in
 
@@ -116,10 +117,11 @@ async def test_failures_for_an_address_make_its_next_answer_wait(client_from, ma
     assert time.monotonic() - started >= sign_in.delay_after(sign_in.DELAY_FREE_FAILURES) == 1
 
 
-async def test_password_checks_run_off_the_event_loop_during_concurrent_sign_ins(staff_client, make_staff, monkeypatch):
+async def test_password_checks_run_off_the_event_loop_during_concurrent_sign_ins(client_from, make_staff, monkeypatch):
     """Sign-ins at once: every Argon2 check runs on the password threads, never on the loop's own thread, so the
     public chat never waits for one. Asserted by where each check ran: an earlier version compared the loop's lag
-    with one check's duration, and failed on a busy CI machine."""
+    with one check's duration, and failed on a busy CI machine. (From several addresses: one address gets no
+    more checks at once than its free failures.)"""
     officer = await make_staff("officer")
     loop_thread = threading.get_ident()
     ran_on: list[int] = []
@@ -130,13 +132,81 @@ async def test_password_checks_run_off_the_event_loop_during_concurrent_sign_ins
         return real_verify(password_hash, password)
 
     monkeypatch.setattr(passwords, "verify_password", recording)
-    client = await staff_client()
-    token = csrf_from(await (await client.get("/staff/login")).text())
+    clients = [await client_from(f"127.0.3.{number + 1}") for number in range(sign_in_throttle.MAX_PENDING_CHECKS)]
+    tokens = [csrf_from(await (await client.get("/staff/login")).text()) for client in clients]
     responses = await asyncio.gather(*(
         client.post("/staff/login", allow_redirects=False,
                     data={"csrf_token": token, "email": officer.email, "password": f"wrong {number}"})
-        for number in range(sign_in_throttle.MAX_PENDING_CHECKS)
+        for number, (client, token) in enumerate(zip(clients, tokens, strict=True))
     ))  # fmt: skip
     assert [response.status for response in responses] == [400] * sign_in_throttle.MAX_PENDING_CHECKS
     assert len(ran_on) == sign_in_throttle.MAX_PENDING_CHECKS
     assert loop_thread not in ran_on
+
+
+async def test_sign_ins_sent_together_get_one_check_per_wait(app_server, client_from, make_staff, monkeypatch,
+                                                            short_delays):
+    """The back-off counts a check still running: twenty wrong sign-ins sent at once, once the wait is over, make
+    one password check (the others get 429 at once), and a fresh address's burst no more than its free ones."""
+    officer = await make_staff("officer")
+    checked: list[str] = []
+    real_verify = passwords.verify_password
+
+    def counting(password_hash: str, password: str) -> bool:
+        checked.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counting)
+    attacker = await client_from("127.0.0.2")
+    token = csrf_from(await (await attacker.get("/staff/login")).text())
+
+    async def burst() -> list[int]:
+        responses = await asyncio.gather(*(
+            attacker.post("/staff/login", allow_redirects=False,
+                          data={"csrf_token": token, "email": officer.email, "password": f"guess {number}"})
+            for number in range(20)
+        ))  # fmt: skip
+        return sorted(response.status for response in responses)
+
+    free = sign_in_throttle.ADDRESS_FREE_FAILURES
+    assert await burst() == [400] * free + [429] * (20 - free)
+    assert len(checked) == free
+    throttle = app_server.app[sign_in_throttle.SIGN_IN_THROTTLE]
+    for _ in range(2):
+        checked.clear()
+        await asyncio.sleep(throttle.address_wait("127.0.0.2") + 0.05)
+        assert await burst() == [400] + [429] * 19
+        assert len(checked) == 1
+
+
+@pytest.mark.parametrize("control", ["\n", "\r", "\x00", "\t", "\x1b", "\x7f"])
+async def test_a_next_page_with_a_control_character_goes_to_the_dashboard(client_from, make_staff, sessions,
+                                                                         control):
+    """`next` becomes the Location header, where aiohttp refuses control characters (after the session was made:
+    an empty reply). Such a `next` is no page of ours: the sign-in goes to the dashboard instead."""
+    officer = await make_staff("officer")
+    browser = await client_from("127.0.0.2")
+    page = await browser.get("/staff/login", params={"next": f"/staff/tickets{control}X"})
+    assert 'name="next" value="/staff"' in await page.text()
+    data = {"csrf_token": csrf_from(await page.text()), "email": officer.email, "password": PASSWORD,
+            "next": f"/staff/tickets{control}X"}  # as a hand-made form would send it
+    response = await browser.post("/staff/login", data=data, allow_redirects=False)
+    if not clean_text(control):  # no form field may hold it: refused before any password check
+        assert response.status == 400 and not await actions(sessions, "staff.login")
+        return
+    assert response.status == 303 and response.headers["Location"] == "/staff"
+    assert (await browser.get("/staff", allow_redirects=False)).status == 200
+    assert len(await actions(sessions, "staff.login")) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/staff/tickets?q=a b", "/staff/tickets?q=a b"),  # a search with a space is still a page of ours
+        ("/staff/tickets\nSet-Cookie: x=1", "/staff"),
+        ("/staff/tickets\x85", "/staff"),  # a C1 control character
+        ("/staff/\ud800", "/staff"),  # a lone surrogate cannot even be encoded into a header
+    ],
+)
+def test_safe_next_keeps_only_clean_paths(raw, expected):
+    assert login.safe_next(raw) == expected

@@ -104,3 +104,34 @@ def test_the_back_off_runs_from_when_a_slowed_answer_goes_out(clock):
     assert throttle.admit("198.51.100.7") == Refusal("address", 1)
     clock.now += 0.5
     assert throttle.admit("198.51.100.7") is None
+
+
+def test_checks_in_flight_count_until_answered(clock):
+    """Sent together, an address's sign-ins cannot spend more than its free failures, nor more than one check
+    per wait once it has to wait: a check still running counts as a failure until its answer."""
+    throttle = SignInThrottle(per_minute=10_000, clock=clock)
+    address = "198.51.100.7"
+    admitted = [throttle.admit(address) for _ in range(sign_in_throttle.MAX_PENDING_CHECKS)]
+    assert admitted[: sign_in_throttle.ADDRESS_FREE_FAILURES] == [None] * sign_in_throttle.ADDRESS_FREE_FAILURES
+    assert set(admitted[sign_in_throttle.ADDRESS_FREE_FAILURES :]) == {Refusal("address", 1)}
+    for _ in range(sign_in_throttle.ADDRESS_FREE_FAILURES):
+        throttle.done(address, succeeded=False)
+    for round_ in range(3):
+        clock.now += throttle.address_wait(address)
+        assert throttle.admit(address) is None  # the one check of this wait...
+        refused = throttle.admit(address)  # ...and the next, sent before its answer
+        assert refused == Refusal("address", 2 ** (round_ + 1))  # as long as the running check would earn
+        throttle.done(address, succeeded=False)
+    assert throttle.admit("203.0.113.9") is None  # other addresses are not held up
+
+
+def test_a_check_answered_right_frees_its_place(clock):
+    throttle = SignInThrottle(per_minute=10_000, clock=clock)
+    fail(throttle, "198.51.100.7", sign_in_throttle.ADDRESS_FREE_FAILURES)
+    clock.now += throttle.address_wait("198.51.100.7")
+    assert throttle.admit("198.51.100.7") is None
+    throttle.done("198.51.100.7", succeeded=True)
+    assert throttle.admit("198.51.100.7") is None  # no failure came of it: no wait, and nothing is in flight
+    assert throttle._in_flight == {"198.51.100.7": 1} and throttle.pending == 1
+    throttle.done("198.51.100.7", succeeded=True)
+    assert throttle._in_flight == {} and throttle.pending == 0

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
+
+from alembic.util import CommandError
 
 from bot.db import migrate
 from bot.settings import Settings
@@ -20,13 +24,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     down.set_defaults(handler=_downgrade)
 
 
-def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    migrate.upgrade(settings, args.revision)
-    print(f"database at {args.revision}")
+def _migrate(step: Callable[[Settings, str], None], settings: Settings, revision: str) -> int:
+    """Run one migration step; an unknown or unreachable revision is an error message (exit 1), not a traceback."""
+    try:
+        step(settings, revision)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"database at {revision}")
     return 0
+
+
+def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    return _migrate(migrate.upgrade, settings, args.revision)
 
 
 def _downgrade(args: argparse.Namespace, settings: Settings) -> int:
-    migrate.downgrade(settings, args.revision)
-    print(f"database at {args.revision}")
-    return 0
+    return _migrate(migrate.downgrade, settings, args.revision)

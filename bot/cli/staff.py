@@ -48,13 +48,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset.set_defaults(handler=_reset_password)
 
 
+class NoPassword(Exception):
+    """Standard input ended (or Ctrl-C) before a password was given."""
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Again: "):
+        line = sys.stdin.readline()
+        if not line:
+            raise NoPassword
+        return line.rstrip("\n")
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Again: ")
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise NoPassword from exc
+    if first != again:
         raise accounts.StaffError("the two passwords differ")
     return first
+
+
+def _password(args: argparse.Namespace) -> tuple[str | None, int]:
+    """The password the command was given, or None and the exit code after saying what was wrong."""
+    try:
+        return _read_password(args.password_stdin), 0
+    except NoPassword:
+        start = "" if args.password_stdin else "\n"  # a prompt has no newline of its own: end its line
+        print(f"{start}error: no password given", file=sys.stderr)
+        return None, 2  # a usage error, like a bad argument
+    except accounts.StaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None, 1
 
 
 def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[str]]) -> int:
@@ -77,11 +101,9 @@ async def _account(session: AsyncSession, email: str, *, active_only: bool = Fal
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        password = _read_password(args.password_stdin)
-    except accounts.StaffError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    password, failed = _password(args)
+    if password is None:
+        return failed
 
     async def work(session: AsyncSession) -> str:
         user = await accounts.add(session, args.email, args.role, password, actor=ACTOR)
@@ -149,11 +171,9 @@ def _revoke_tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reset_password(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        password = _read_password(args.password_stdin)
-    except accounts.StaffError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    password, failed = _password(args)
+    if password is None:
+        return failed
 
     async def work(session: AsyncSession) -> str:
         user = await _account(session, args.email)

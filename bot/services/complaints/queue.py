@@ -1,9 +1,10 @@
-"""The Complaint Resolution Team's queue: filters, search, sort (priority, then due date) and CSV export."""
+"""The Complaint Resolution Team's queue: filters, search, sort (priority, then due date), pages and CSV export."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,8 @@ from bot.db.models import COMPLAINT_STATUSES, Complaint, ComplaintFlag
 from bot.services.complaints import triage
 from bot.services.complaints.workflow import STATUS_LABELS
 
-QUEUE_LIMIT = 500
+QUEUE_LIMIT = 500  # tickets on a page of the queue (the dashboard's and GET /api/tickets'); the CSV has them all
+_PAGE_DIGITS = re.compile(r"[0-9]{1,6}")  # a page number; more digits would be past any real queue
 CLOSED = ("closed",)
 SEARCH_MAX = 100
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -36,10 +38,11 @@ class QueueFilters:
     mine: bool = False
     overdue: bool = False
     q: str = ""
+    page: int = 1  # which QUEUE_LIMIT tickets of those selected, from 1; not a filter, so not in as_query()
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> QueueFilters:
-        """Filters from query parameters; raises FilterError for an unknown status, category or flag."""
+        """Filters from query parameters; raises FilterError for an unknown status, category or flag, or a bad page."""
         status = query.get("status", "").strip()
         category = query.get("category", "").strip()
         flag = query.get("flag", "").strip()
@@ -49,6 +52,9 @@ class QueueFilters:
             raise FilterError("category")
         if flag not in ("", "must_record", *triage.FLAGS):
             raise FilterError("flag")
+        page = query.get("page", "").strip() or "1"
+        if not _PAGE_DIGITS.fullmatch(page) or int(page) < 1:
+            raise FilterError("page")
         return cls(
             status=status,
             category=category,
@@ -56,6 +62,7 @@ class QueueFilters:
             mine=query.get("mine", "").lower() in _TRUE,
             overdue=query.get("overdue", "").lower() in _TRUE,
             q=query.get("q", "").strip()[:SEARCH_MAX],
+            page=int(page),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -65,10 +72,44 @@ class QueueFilters:
         query.update({key: "1" for key, on in (("mine", self.mine), ("overdue", self.overdue)) if on})
         return query
 
+    def page_query(self, page: int) -> dict[str, str]:
+        """The query parameters of another page of these filters (for the previous and next links)."""
+        return {**self.as_query(), **({"page": str(page)} if page != 1 else {})}
+
     def audit_details(self) -> dict[str, object]:
         """What the audit log may keep of these filters: a search term can be a name, so only that there was one."""
         query = {key: value for key, value in self.as_query().items() if key != "q"}
-        return {"filters": query, "searched": bool(self.q)}
+        return {"filters": query, "searched": bool(self.q), **({"page": self.page} if self.page != 1 else {})}
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """The tickets of one page of the queue, and how many the filters select in all."""
+
+    rows: list[Complaint]
+    total: int
+    page: int = 1
+    size: int | None = QUEUE_LIMIT  # None: every ticket selected, on one page
+
+    @property
+    def first(self) -> int:
+        """The position in the whole queue of this page's first ticket, from 1."""
+        return 1 if self.size is None else (self.page - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        """The position in the whole queue of this page's last ticket (first - 1 on an empty page)."""
+        return self.first + len(self.rows) - 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole queue takes (at least one, even when empty)."""
+        return 1 if self.size is None else max(1, -(-self.total // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        """Whether tickets come after this page."""
+        return self.page < self.pages
 
 
 def is_overdue(complaint: Complaint, today: date) -> bool:
@@ -112,12 +153,39 @@ def build_query(filters: QueueFilters, *, staff_id: int | None, today: date) -> 
 
 
 async def queue(
-    session: AsyncSession, filters: QueueFilters, *, staff_id: int | None, today: date, limit: int = QUEUE_LIMIT
+    session: AsyncSession,
+    filters: QueueFilters,
+    *,
+    staff_id: int | None,
+    today: date,
+    limit: int | None = QUEUE_LIMIT,
+    offset: int = 0,
 ) -> list[Complaint]:
-    """The tickets these filters select, with their flags and assignee loaded."""
-    query = build_query(filters, staff_id=staff_id, today=today).limit(limit)
+    """The tickets these filters select (`limit` of them from `offset`; None: all), with flags and assignee loaded."""
+    query = build_query(filters, staff_id=staff_id, today=today).limit(limit).offset(offset or None)
     query = query.options(selectinload(Complaint.flags), selectinload(Complaint.assigned_to))
     return list((await session.scalars(query)).all())
+
+
+async def count(session: AsyncSession, filters: QueueFilters, *, staff_id: int | None, today: date) -> int:
+    """How many tickets these filters select."""
+    selected = build_query(filters, staff_id=staff_id, today=today).order_by(None).subquery()
+    return await session.scalar(select(func.count()).select_from(selected)) or 0
+
+
+async def queue_page(
+    session: AsyncSession, filters: QueueFilters, *, staff_id: int | None, today: date, size: int | None = QUEUE_LIMIT
+) -> QueuePage:
+    """The page `filters.page` of `size` tickets and the true total; with size None, every ticket (the CSV export)."""
+    if size is None:
+        rows = await queue(session, filters, staff_id=staff_id, today=today, limit=None)
+        return QueuePage(rows, len(rows), 1, None)
+    total = await count(session, filters, staff_id=staff_id, today=today)
+    offset = (filters.page - 1) * size
+    if offset >= total:  # past the last page: nothing to fetch (the caller shows the total and a way back)
+        return QueuePage([], total, filters.page, size)
+    rows = await queue(session, filters, staff_id=staff_id, today=today, limit=size, offset=offset)
+    return QueuePage(rows, total, filters.page, size)
 
 
 CSV_COLUMNS = (

@@ -56,17 +56,23 @@ def labels() -> dict[str, Any]:
 
 
 async def audited_queue(
-    request: web.Request, filters: QueueFilters, *, action: str, count_rows: bool = False, **details: Any
-) -> tuple[list[Complaint], date]:
-    """The tickets these filters select for the signed-in member, and today; the viewing is audited."""
+    request: web.Request,
+    filters: QueueFilters,
+    *,
+    action: str,
+    count_rows: bool = False,
+    size: int | None = queue.QUEUE_LIMIT,
+    **details: Any,
+) -> tuple[queue.QueuePage, date]:
+    """The page of tickets these filters select for the signed-in member (size None: all), and today; audited."""
     identity = current_staff(request)
     today = clock.today()
     async with unit_of_work(request.app[SESSIONS]) as db:
-        rows = await queue.queue(db, filters, staff_id=identity.id, today=today)
+        page = await queue.queue_page(db, filters, staff_id=identity.id, today=today, size=size)
         if count_rows:
-            details["rows"] = len(rows)
+            details["rows"] = len(page.rows)
         await audit.record(db, actor=identity.actor, action=action, details={**filters.audit_details(), **details})
-    return rows, today
+    return page, today
 
 
 def _filters(request: web.Request) -> QueueFilters:
@@ -81,9 +87,9 @@ def _filters(request: web.Request) -> QueueFilters:
 async def queue_page(request: web.Request) -> web.Response:
     """The queue: open tickets by priority then due date, with filters and search."""
     filters = _filters(request)
-    rows, today = await audited_queue(request, filters, action="complaints.queue")
+    page, today = await audited_queue(request, filters, action="complaints.queue")
     return render_staff(
-        request, "staff/tickets.html", title="Complaints", rows=rows, filters=filters, today=today,
+        request, "staff/tickets.html", title="Complaints", rows=page.rows, page=page, filters=filters, today=today,
         is_overdue=queue.is_overdue, handling=queue.handling, csv_query=filters.as_query(),
         statuses=workflow.STATUS_LABELS, **labels(),
     )
@@ -92,10 +98,12 @@ async def queue_page(request: web.Request) -> web.Response:
 @routes.get("/staff/tickets.csv")
 @require_staff()
 async def queue_csv(request: web.Request) -> web.Response:
-    """The filtered queue as a CSV download."""
-    rows, today = await audited_queue(request, _filters(request), action="complaints.export", count_rows=True)
+    """The filtered queue as a CSV download: every ticket the filters select, not a page of them."""
+    page, today = await audited_queue(
+        request, _filters(request), action="complaints.export", count_rows=True, size=None
+    )
     return web.Response(
-        text=queue.to_csv(rows, today=today),
+        text=queue.to_csv(page.rows, today=today),
         content_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="complaints-{today.isoformat()}.csv"'},
     )

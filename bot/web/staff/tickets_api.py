@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -78,13 +79,19 @@ def detail(complaint: Complaint, *, today: Any) -> dict[str, Any]:
 @routes.get("/api/tickets")
 @require_api_token()
 async def list_tickets(request: web.Request) -> web.Response:
-    """The queue, filtered by the same query parameters as the dashboard (status, category, flag, mine, overdue, q)."""
+    """A page of the queue, filtered like the dashboard (status, category, flag, mine, overdue, q; page from 1)."""
     try:
         filters = QueueFilters.from_query(request.query)
     except FilterError as exc:
         return error_response(400, "invalid_filter", f"Unknown value for the {exc} filter.")
-    rows, today = await audited_queue(request, filters, action="complaints.queue", via="api")
-    return web.json_response({"tickets": [summary(row, today=today) for row in rows]})
+    page, today = await audited_queue(request, filters, action="complaints.queue", via="api")
+    return web.json_response({
+        "tickets": [summary(row, today=today) for row in page.rows],
+        "total": page.total,
+        "page": page.page,
+        "pages": page.pages,
+        "next": f"/api/tickets?{urlencode(filters.page_query(page.page + 1))}" if page.has_next else None,
+    })
 
 
 @routes.get("/api/tickets/{reference}")

@@ -73,21 +73,21 @@ async def delete_conversations(session: AsyncSession, sender_ids: Sequence[str])
 async def delete_idle_conversations(session: AsyncSession, sender_ids: Sequence[str], *, before: datetime) -> int:
     """Delete these conversations, each only if it is still idle since `before`; returns how many went.
 
-    A resident may come back between finding the idle conversations and deleting them: the check is made again
-    in the deleting statement, so a turn stored meanwhile keeps its conversation.
+    A resident may come back between finding the idle conversations and deleting them. What the tracker store
+    knows of each (its row in tracker_senders) goes first: deleting it waits for a save that holds it, and a
+    store whose row is gone reads the conversation again from its events, never from its cache. The events go
+    next, only if none is newer than `before` by then, so a turn stored meanwhile keeps its conversation.
     """
     if not sender_ids or not await exists(session):
         return 0
     newer = EVENTS.alias("newer")
     recent = select(newer.c.id).where(newer.c.sender_id == EVENTS.c.sender_id, newer.c.timestamp >= before.timestamp())
-    left = select(EVENTS.c.id).where(EVENTS.c.sender_id == SENDERS.c.sender_id)
     gone = 0
     for start in range(0, len(sender_ids), 500):  # keep each statement's parameter list small
         chunk = list(sender_ids[start : start + 500])
-        # The idle check again, in the deleting statement itself: what got a new event meanwhile stays whole.
-        await session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk), ~recent.exists()))
         if await _has_senders(session):
-            await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk), ~left.exists()))
+            await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk)))
+        await session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk), ~recent.exists()))
         remaining = select(func.count(EVENTS.c.sender_id.distinct())).where(EVENTS.c.sender_id.in_(chunk))
         gone += len(chunk) - int(await session.scalar(remaining) or 0)
     return gone

@@ -190,8 +190,7 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
             # lapsed, the form sweep): its events stay, this turn's follow them, and the count is taken again.
             changed = loaded is not None and head is not None and loaded.version != head.version
             if changed:
-                logger.warning("tracker store: the conversation changed after it was read; this turn is stored "
-                               "after the other writer's, and its cached copy dropped")  # fmt: skip
+                logger.warning("tracker store: a conversation changed after it was read; this turn follows the other")
             if loaded is None:  # a tracker we did not hand out: what is stored is what the database says
                 start = self._stored_count(connection, sender_id, head)
                 old_ids: list[int] = []
@@ -264,7 +263,8 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
         if not first:  # the session started before this store's rows (or they were removed meanwhile)
             first = head.session_start_id if head is not None else min((i for i in ids if i), default=0)
         stored = total - plan.session_index
-        if recount:  # the tracker does not hold every stored event: the database says how many there are
+        if recount:  # the tracker missed another writer's events: a session it started counts, and what is stored
+            first = max(first, head.session_start_id)
             rows = sa.select(sa.func.count()).where(tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.id >= first)
             stored = int(connection.execute(rows).scalar() or 0)
         values = {

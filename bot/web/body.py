@@ -21,10 +21,9 @@ JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_DEPTH = 8  # our bodies are flat objects; anything deeper is not for us
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-MAX_ID = 2**31 - 1  # our ids are Integer columns: PostgreSQL refuses a larger value outright (not "no such row")
-UNCLEAN_FORM = "The form has characters that cannot be sent (control characters)."
-UNCLEAN_QUERY = "The web address has characters that cannot be sent (control characters)."
-UNCLEAN_JSON = "The request body has characters that cannot be sent (control characters)."
+UNCLEAN_FORM = "The form has characters that cannot be stored (a NUL character or a broken one)."
+UNCLEAN_QUERY = "The web address has characters that cannot be searched for (a NUL character or a broken one)."
+UNCLEAN_JSON = "The request body has characters that cannot be stored (a NUL character or a broken one)."
 
 
 def _depth(value: Any) -> int:
@@ -66,8 +65,8 @@ async def read_json(request: web.Request) -> Any:
 async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.FileField]:
     """The request's form fields; empty for a body that is no form, 400 for one that cannot be read or stored.
 
-    A field (name or text) with a control character other than tab and newlines is refused here, for every
-    form at once: PostgreSQL cannot store a NUL, and no field of ours needs one.
+    A field (name or text) the database cannot store (`storable`) is refused here, for every form at once:
+    PostgreSQL cannot store a NUL, and no field of ours needs one.
     """
     if request.content_type not in FORM_TYPES:
         return MultiDictProxy(MultiDict())
@@ -78,17 +77,9 @@ async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.Fi
     except (ValueError, UnicodeDecodeError, AssertionError, LookupError, RecursionError,
             web.RequestPayloadError) as exc:
         raise web.HTTPBadRequest(reason="The form could not be read.") from exc
-    if not all(clean_text(name) and (not isinstance(value, str) or clean_text(value)) for name, value in form.items()):
+    if not all(storable(name) and (not isinstance(value, str) or storable(value)) for name, value in form.items()):
         raise web.HTTPBadRequest(reason=UNCLEAN_FORM)
     return form
-
-
-def parse_id(raw: str) -> int | None:
-    """A row id from a URL: ASCII digits up to MAX_ID (str.isdigit() takes "²", which int() refuses); else None."""
-    if not raw or len(raw) > len(str(MAX_ID)) or not (raw.isascii() and raw.isdigit()):
-        return None
-    value = int(raw)
-    return value if value <= MAX_ID else None
 
 
 def clean_text(value: str) -> bool:
@@ -100,30 +91,39 @@ def clean_text(value: str) -> bool:
     return True
 
 
+def storable(value: str) -> bool:
+    """Whether the database can store this text: no NUL (PostgreSQL refuses it) and no lone surrogate.
+
+    Staff input keeps every other control character: a note pasted from a word processor has vertical tabs
+    for its line breaks, and refusing it would lose what was typed.
+    """
+    return "\x00" not in value and not any(unicodedata.category(char) == "Cs" for char in value)
+
+
 def clean_json(value: Any) -> bool:
-    """True when every string of a parsed JSON value, object keys included, passes `clean_text`."""
+    """True when every string of a parsed JSON value, object keys included, is `storable`."""
     if isinstance(value, str):
-        return clean_text(value)
+        return storable(value)
     if isinstance(value, dict):
-        return all(clean_text(key) and clean_json(item) for key, item in value.items())
+        return all(storable(key) and clean_json(item) for key, item in value.items())
     if isinstance(value, list):
         return all(clean_json(item) for item in value)
     return True  # numbers, booleans and null (read_json has already bounded the nesting)
 
 
 def check_query(request: web.Request) -> None:
-    """400 when a query parameter's name or value has a control character: no search or filter needs one."""
-    if not all(clean_text(name) and clean_text(value) for name, value in request.query.items()):
+    """400 when a query parameter's name or value cannot be stored or searched for (a NUL, a lone surrogate)."""
+    if not all(storable(name) and storable(value) for name, value in request.query.items()):
         raise web.HTTPBadRequest(reason=UNCLEAN_QUERY)
 
 
 def check_path(request: web.Request) -> None:
-    """404 when a path parameter (a reference, an id) has a control character: nothing is named by one."""
-    if not all(clean_text(value) for value in request.match_info.values()):
+    """404 when a path parameter (a reference, an id) holds what no stored name can (a NUL, a lone surrogate)."""
+    if not all(storable(value) for value in request.match_info.values()):
         raise web.HTTPNotFound()
 
 
 async def check_json(request: web.Request) -> None:
-    """400 when a JSON body has a string with a control character (the body is read as `read_json` reads it)."""
+    """400 when a JSON body has a string the database cannot store (the body is read as `read_json` reads it)."""
     if request.body_exists and request.content_type in JSON_TYPES and not clean_json(await read_json(request)):
         raise ApiError(400, "invalid_json", UNCLEAN_JSON)

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.db.models import COMPLAINT_STATUSES, Complaint, ComplaintNote, ComplaintStatusChange, StaffUser
 from bot.services import audit, clock
 from bot.services.complaints.details import ComplaintError
+from bot.services.parsing.ids import parse_id
 
 STATUS_LABELS: dict[str, str] = {
     "new": "New",
@@ -32,7 +33,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": ("in_progress",),
 }
 NOTE_MAX = 5000
-MAX_STAFF_ID = 2**31 - 1  # staff ids are Integer columns
 
 
 def allowed_statuses(complaint: Complaint) -> tuple[str, ...]:
@@ -132,9 +132,9 @@ def assignee_id(raw: str | None, *, staff_id: int, supervisor: bool) -> int | No
     if raw in ("", "none", None):
         return None
     # ASCII digits within the Integer column: PostgreSQL refuses a larger parameter (a 500, not "unknown").
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_STAFF_ID))) or int(raw) > MAX_STAFF_ID:
+    assignee = parse_id(raw)
+    if assignee is None:
         raise ComplaintError("assignee", "unknown")
-    assignee = int(raw)
     if assignee != staff_id and not supervisor:
         raise ComplaintError("assignee", "forbidden")
     return assignee
@@ -166,9 +166,19 @@ def check_unchanged(complaint: Complaint, changes: TicketChanges) -> None:
         raise TicketChanged()
     if changes.expected_assignee is not None:
         raw = changes.expected_assignee
-        shown = None if raw in ("", "none") else raw
-        if shown != (None if complaint.assigned_to_id is None else str(complaint.assigned_to_id)):
+        shown = None if raw in ("", "none") else parse_id(raw)
+        if shown is None and raw not in ("", "none"):
+            raise ComplaintError("body", "invalid")  # not a staff id at all: a bad request, not someone else's change
+        if shown != complaint.assigned_to_id:
             raise TicketChanged()
+
+
+async def _still_as_read(session: AsyncSession, complaint: Complaint) -> None:
+    """TicketChanged unless the ticket's status and assignee are still as read (the row is held till commit)."""
+    unchanged = (Complaint.status == complaint.status) & Complaint.assigned_to_id.is_not_distinct_from(
+        complaint.assigned_to_id
+    )
+    await _update_if_unchanged(session, complaint, unchanged, clock.now())
 
 
 async def apply_changes(
@@ -187,6 +197,11 @@ async def apply_changes(
         check_reassignment(complaint, assignee, staff_id=staff_id, supervisor=supervisor)
         await assign(session, complaint, assignee, actor=actor)
     if changes.note is not None:
+        if changes.status is None and changes.assignee is None and (
+            changes.expected_status is not None or changes.expected_assignee is not None
+        ):
+            # A note alone, sent for the ticket as its author saw it: held to that, as a change would be.
+            await _still_as_read(session, complaint)
         await add_note(session, complaint, changes.note, actor=actor, staff_id=staff_id)
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.engine import unit_of_work
 from bot.db.models import StaffApiToken, StaffSession, StaffUser
 from bot.services import audit, clock
+from bot.services.parsing.ids import parse_id
 from bot.services.staff import accounts
 from bot.services.staff import sessions as staff_sessions
-from bot.web.body import parse_id, read_form
+from bot.web.body import read_form
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff

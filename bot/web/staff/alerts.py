@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.engine import unit_of_work
 from bot.db.models import StaffUser
 from bot.services import audit, clock, lookup_alerts
-from bot.web.body import parse_id
+from bot.services.parsing.ids import parse_id
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff

@@ -3,8 +3,8 @@
 A middleware guards every path under /staff (but the sign-in page) and every staff API prefix, so pages
 added later are refused to anonymous callers without anyone remembering a decorator. The decorators
 `require_staff` and `require_api_token` add role checks (and guard a route mounted somewhere else).
-Signed-in requests whose path parameters, query strings or JSON bodies hold control characters are refused
-here (forms: by bot.web.body.read_form), so no handler hands PostgreSQL a NUL.
+Signed-in requests whose path parameters, query strings or JSON bodies hold text the database cannot store (a
+NUL, a lone surrogate) are refused here (forms: by bot.web.body.read_form), so no handler hands PostgreSQL a NUL.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ async def _page(request: web.Request, handler: Handler) -> web.StreamResponse:
     _check_url(request)
     if request.method in csrf.UNSAFE_METHODS:
         await csrf.check(request, identity.csrf_token or "")
-    # (a form's control characters are refused by read_form, whether the CSRF check or the handler reads it)
+    # (a form's unstorable text is refused by read_form, whether the CSRF check or the handler reads it)
     return await handler(request)
 
 

@@ -12,7 +12,8 @@ from bot.db.models import LOST_REPORT_STATUSES
 from bot.services import audit, clock
 from bot.services.lost_property import reports as lost_property_reports
 from bot.services.lost_property.items import CATEGORIES, LostPropertyError
-from bot.web.body import parse_id, read_form
+from bot.services.parsing.ids import parse_id
+from bot.web.body import read_form
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff

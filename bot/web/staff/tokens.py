@@ -14,8 +14,8 @@ from aiohttp import web
 from bot.db.engine import unit_of_work
 from bot.db.models import StaffApiToken
 from bot.services import audit, clock
+from bot.services.parsing.ids import parse_id
 from bot.services.staff import sessions as staff_sessions
-from bot.web.body import parse_id
 from bot.web.errors import error_response
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_api_token, require_staff

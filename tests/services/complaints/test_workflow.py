@@ -156,3 +156,31 @@ async def test_a_change_from_a_stale_view_is_refused(session, officer):
     complaint = await tickets.get(session, complaint.reference)
     assert complaint.status == "in_progress"
     assert [c.to_status for c in complaint.history] == ["new", "closed", "in_progress"]
+
+
+async def test_an_expected_assignee_is_a_staff_id_however_written_and_nothing_else(session, officer):
+    complaint, _ = await make(session, SERVICE)
+    await workflow.assign(session, complaint, officer.id, actor="staff:9")
+    written = workflow.TicketChanges(status="in_progress", expected_assignee=f"00{officer.id}")
+    await workflow.apply_changes(session, complaint, written, actor="staff:1", staff_id=officer.id, supervisor=False)
+    assert complaint.status == "in_progress"
+    for raw in (f" {officer.id}", "7.0", "-1", "99999999999"):
+        bad = workflow.TicketChanges(note="rang back", expected_assignee=raw)
+        with pytest.raises(ComplaintError) as error:
+            await workflow.apply_changes(session, complaint, bad, actor="staff:1", staff_id=officer.id, supervisor=True)
+        assert (error.value.field, error.value.reason) == ("body", "invalid"), raw
+
+
+async def test_a_note_sent_for_a_ticket_a_colleague_has_since_changed_is_refused(sessions):
+    reference, first, second = await _committed_ticket(sessions)
+    async with sessions() as one, sessions() as two:
+        mine, theirs = await tickets.get(one, reference), await tickets.get(two, reference)
+        await workflow.change_status(one, mine, "in_progress", actor="staff:1", staff_id=first)
+        await one.commit()
+        # `two` read it as new and says so: its note was written about that ticket, not about this one.
+        note = workflow.TicketChanges(note="closing this as no further action", expected_status="new")
+        with pytest.raises(workflow.TicketChanged):
+            await workflow.apply_changes(two, theirs, note, actor="staff:2", staff_id=second, supervisor=False)
+        await two.rollback()
+    async with unit_of_work(sessions) as session:
+        assert (await tickets.get(session, reference)).notes == []

@@ -5,7 +5,6 @@ import pytest
 from bot.db.engine import unit_of_work
 from bot.services.complaints import tickets as complaint_tickets
 from bot.services.complaints.details import ComplaintDetails
-from bot.web import body
 from bot.web.staff.pages import ERROR_TITLES
 
 # "²" and "٣" pass str.isdigit() but int() refuses them; "%C2%B2" is "²" in a URL.
@@ -89,12 +88,6 @@ async def json_error(response, status: int) -> dict:
     return error
 
 
-def test_ids_stop_at_the_largest_integer_the_database_holds():
-    assert body.parse_id(str(body.MAX_ID)) == 2**31 - 1 and body.parse_id("1") == 1
-    for raw in [*TOO_BIG, "9" * 5000, "", "-1", "+1", " 1", "1_0"]:
-        assert body.parse_id(raw) is None, raw
-
-
 @pytest.mark.parametrize("raw", TOO_BIG)
 @pytest.mark.parametrize(
     ("role", "method", "path"),
@@ -131,7 +124,6 @@ async def test_an_api_token_id_beyond_the_database_is_not_found(api_token, staff
     ("path", "status"),
     [
         ("/staff/tickets?q=a%00", 400),
-        ("/staff/tickets?q=%1B%5B31m", 400),  # an escape sequence, as the chat refuses
         ("/staff/tickets?status=all&q%00=a", 400),
         ("/staff/tickets.csv?q=%00", 400),
         ("/staff/tickets/CRT%00", 404),
@@ -149,7 +141,6 @@ async def test_a_page_address_with_control_characters_is_refused(login_as, refer
     ("path", "status"),
     [
         ("/api/tickets?q=a%00", 400),
-        ("/api/tickets?q=%07", 400),
         ("/api/tickets/CRT%00", 404),
         ("/api/tickets/{reference}%00", 404),
         ("/api/staff/tokens?x=%00", 400),
@@ -172,7 +163,6 @@ async def test_the_address_is_checked_only_for_signed_in_callers(staff_client):
     ("role", "path", "form"),
     [
         ("officer", "/staff/tickets/{reference}/notes", {"note": "Rang back.\x00"}),
-        ("officer", "/staff/tickets/{reference}/notes", {"note": "bell\x07"}),
         ("officer", "/staff/tickets/{reference}/status", {"status": "acknowledged\x00"}),
         ("officer", "/staff/lost-property/1/status", {"status": "closed", "item_reference": "LP\x00"}),
         ("supervisor", "/staff/privacy/export", {"contact": "a\x00@b.com", "confirm": "yes"}),
@@ -200,18 +190,18 @@ async def test_a_form_field_name_with_control_characters_is_a_400(login_as, sess
     assert await notes(sessions, reference) == []
 
 
-async def test_tabs_and_newlines_are_still_text_in_a_note(login_as, sessions, reference):
+@pytest.mark.parametrize("text", ["Rang back.\r\n\tNo answer.", "Pasted from Word:\x0bline two\x0cpage two"])
+async def test_other_control_characters_are_still_text_in_a_note(login_as, sessions, reference, text):
     client = await login_as("officer")
-    response = await client.post_form(f"/staff/tickets/{reference}/notes", {"note": "Rang back.\r\n\tNo answer."})
+    response = await client.post_form(f"/staff/tickets/{reference}/notes", {"note": text})
     assert response.status == 303
-    assert await notes(sessions, reference) == ["Rang back.\r\n\tNo answer."]
+    assert await notes(sessions, reference) == [text]
 
 
 @pytest.mark.parametrize(
     "raw",
     [
         b'{"note": "x\\u0000y"}',
-        b'{"note": "x\\u001by"}',
         b'{"note": "\\ud800"}',  # a lone surrogate, which PostgreSQL cannot store either
         b'{"note\\u0000": "x"}',
         b'{"status": "closed\\u0000"}',

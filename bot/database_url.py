@@ -14,9 +14,7 @@ def for_psycopg2(normalised: str) -> str:
     url = make_url(normalised)
     if url.get_backend_name() == "sqlite":
         return url.set(drivername="sqlite").render_as_string(hide_password=False)
-    shared, ssl_mode = _postgres_options(url)
-    query = {**shared, **({"sslmode": ssl_mode} if ssl_mode else {})}
-    return url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
+    return _postgres(url, "postgresql", "sslmode")
 
 
 def for_asyncpg(raw: str) -> str:
@@ -31,11 +29,16 @@ def for_asyncpg(raw: str) -> str:
     if backend == "sqlite":
         return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
     if backend == "postgresql":
-        shared, ssl_mode = _postgres_options(url)
         # asyncpg's name for the mode; SQLAlchemy's asyncpg dialect passes it to asyncpg.connect(ssl=...) as is.
-        query = {**shared, **({"ssl": ssl_mode} if ssl_mode else {})}
-        return url.set(drivername="postgresql+asyncpg", query=query).render_as_string(hide_password=False)
+        return _postgres(url, "postgresql+asyncpg", "ssl")
     raise DatabaseUrlError(f"DATABASE_URL must be SQLite or PostgreSQL, not {backend}")
+
+
+def _postgres(url: URL, drivername: str, ssl_option: str) -> str:
+    """The URL for one driver: its name, the options both share, and the SSL mode under the driver's own name."""
+    shared, ssl_mode = _postgres_options(url)
+    query = {**shared, **({ssl_option: ssl_mode} if ssl_mode else {})}
+    return url.set(drivername=drivername, query=query).render_as_string(hide_password=False)
 
 
 # A PostgreSQL DATABASE_URL reaches two drivers: asyncpg (SQLAlchemy 2.0: web app, actions, CLI, Alembic) and,

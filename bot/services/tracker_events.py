@@ -9,7 +9,7 @@ or bumps its `tracker_senders` row: that is how the tracker store knows its cach
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,14 +60,19 @@ async def delete_conversations(session: AsyncSession, sender_ids: Sequence[str])
     """Delete every event of these conversations and what the tracker store knows of them; rows deleted."""
     if not sender_ids or not await exists(session):
         return 0
-    deleted = 0
-    for start in range(0, len(sender_ids), 500):  # keep each statement's parameter list small
-        chunk = list(sender_ids[start : start + 500])
+    deleted, senders = 0, await _has_senders(session)
+    for chunk in _chunks(sender_ids):
         result = await session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk)))
         deleted += result.rowcount or 0
-        if await _has_senders(session):
+        if senders:
             await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk)))
     return deleted
+
+
+def _chunks(sender_ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    """The ids in runs of `size`, so each statement's parameter list stays small."""
+    for start in range(0, len(sender_ids), size):
+        yield list(sender_ids[start : start + size])
 
 
 async def delete_idle_conversations(session: AsyncSession, sender_ids: Sequence[str], *, before: datetime) -> int:
@@ -82,10 +87,9 @@ async def delete_idle_conversations(session: AsyncSession, sender_ids: Sequence[
         return 0
     newer = EVENTS.alias("newer")
     recent = select(newer.c.id).where(newer.c.sender_id == EVENTS.c.sender_id, newer.c.timestamp >= before.timestamp())
-    gone = 0
-    for start in range(0, len(sender_ids), 500):  # keep each statement's parameter list small
-        chunk = list(sender_ids[start : start + 500])
-        if await _has_senders(session):
+    gone, senders = 0, await _has_senders(session)
+    for chunk in _chunks(sender_ids):
+        if senders:
             await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk)))
         await session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk), ~recent.exists()))
         remaining = select(func.count(EVENTS.c.sender_id.distinct())).where(EVENTS.c.sender_id.in_(chunk))

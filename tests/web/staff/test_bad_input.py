@@ -22,11 +22,16 @@ ODD_DIGITS = ["%C2%B2", "%D9%A3", "1%C2%B2"]
 )
 async def test_a_page_id_of_other_digits_is_not_found(login_as, role, method, path, raw):
     client = await login_as(role)
-    if method == "post":
-        response = await client.post_form(path.format(raw))
-    else:
-        response = await client.get(path.format(raw), allow_redirects=False)
+    response = await _request_id(client, method, path.format(raw))
     assert response.status == 404
+
+
+async def _request_id(client, method, url):
+    """GET the page, or POST its form (with whatever fields the form may read), for an id in the URL."""
+    if method == "post":
+        form = {"status": "closed", "password": "a new long password", "confirm": "a new long password"}
+        return await client.post_form(url, form)
+    return await client.get(url, allow_redirects=False)
 
 
 @pytest.mark.parametrize("raw", ODD_DIGITS)
@@ -104,13 +109,7 @@ async def json_error(response, status: int) -> dict:
 )
 async def test_a_page_id_beyond_the_database_is_not_found(login_as, role, method, path, raw):
     client = await login_as(role)
-    url = path.format(raw, self=client.staff.id)
-    if method == "post":
-        form = {"status": "closed", "password": "a new long password", "confirm": "a new long password"}
-        response = await client.post_form(url, form)
-    else:
-        response = await client.get(url, allow_redirects=False)
-    await html_error(response, 404)
+    await html_error(await _request_id(client, method, path.format(raw, self=client.staff.id)), 404)
 
 
 @pytest.mark.parametrize("raw", TOO_BIG)

@@ -32,17 +32,22 @@ HSTS = "max-age=31536000"
 SERVER = "hpcc-assistant"
 
 
-def add_security_headers(request: web.Request, headers: MutableMapping[str, str]) -> None:
-    """Add the security headers (those a handler set itself are kept)."""
+def add_fixed_headers(headers: MutableMapping[str, str], *, hsts: bool) -> None:
+    """Add the headers every response gets whatever was asked (those already set are kept)."""
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+
+
+def add_security_headers(request: web.Request, headers: MutableMapping[str, str]) -> None:
+    """Add the security headers (those a handler set itself are kept)."""
+    # Over HTTPS (here or at a trusted proxy), or when the settings say the site is served over HTTPS.
+    add_fixed_headers(headers, hsts=forwarded_secure(request) or request.app[SETTINGS].secure_cookies)
     if request.path.startswith("/api/"):
         headers.setdefault("Cache-Control", "no-store")
-    # Over HTTPS (here or at a trusted proxy), or when the settings say the site is served over HTTPS.
-    if forwarded_secure(request) or request.app[SETTINGS].secure_cookies:
-        headers.setdefault("Strict-Transport-Security", HSTS)
 
 
 @web.middleware

@@ -18,7 +18,8 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
 from bot.web.errors import INTERNAL_ERROR, code_for, error_response
-from bot.web.headers import SERVER
+from bot.web.headers import SERVER, add_fixed_headers
+from bot.web.keys import SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +54,17 @@ class EdgeRequestHandler(RequestHandler):
             raise ConnectionError("Response is sent already, cannot send another response with the error message")
         response = error_response(status, code_for(status), _message_for(status))
         response.headers["Server"] = SERVER
-        response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "no-store"
+        # The app's headers too; whether the request came over HTTPS is not known here, so HSTS follows the settings.
+        add_fixed_headers(response.headers, hsts=getattr(self._manager, "hsts", False))
         response.force_close()
         return response
 
 
 class EdgeServer(web.Server):
     """aiohttp's low-level server, making EdgeRequestHandler connections."""
+
+    hsts = False  # set from the app's settings by EdgeRunner
 
     def __call__(self) -> RequestHandler:
         """One connection's handler."""
@@ -73,6 +77,8 @@ class EdgeRunner(web.AppRunner):
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.__class__ = EdgeServer  # same state, one method different: aiohttp builds its Server itself
+        settings = self.app.get(SETTINGS)
+        server.hsts = bool(settings and settings.secure_cookies)
         return server
 
 

@@ -9,6 +9,7 @@ import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from bot.stack import free_port
 from bot.web import serving
 from bot.web.access_log import PrivateAccessLogger
 from bot.web.app import create_app
-from bot.web.headers import SERVER
+from bot.web.headers import CSP, HSTS, SERVER
 
 
 async def _wait_for(port: int, tries: int = 200) -> None:
@@ -88,6 +89,18 @@ async def test_a_request_aiohttp_cannot_parse_gets_the_json_error_shape(served, 
     assert error["status"] == status and error["code"] and error["message"]
     # The log says what kind of error it was, never the client's address or what they sent.
     assert "127.0.0.1" not in caplog.text and "aaaa" not in caplog.text and "abc" not in caplog.text
+    # The same security headers as the app's own errors.
+    assert headers["content-security-policy"] == CSP and headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("secure", [True, False])
+async def test_a_refused_request_gets_hsts_when_the_settings_say_the_site_is_on_https(app_settings, secure):
+    app = create_app(replace(app_settings, secure_cookies=secure))
+    async with _serving(app) as port:
+        _, headers, _ = await _raw(port, b"GET /staff HTTP/1.1\r\nHost: x\r\nBad Header Name: 1\r\n\r\n")
+    assert headers.get("strict-transport-security") == (HSTS if secure else None)
 
 
 async def test_a_good_request_is_served_as_before(served, fake_rasa):

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.db.engine import unit_of_work
 from bot.db.models import Complaint
-from bot.services import clock
+from bot.services import audit, clock
 from bot.services.complaints import queue, tickets, workflow
 from bot.services.complaints.details import ComplaintError
 from bot.services.complaints.queue import FilterError, QueueFilters
@@ -149,6 +149,7 @@ async def patch_ticket(request: web.Request) -> web.Response:
     (expected_status, expected_assigned_to, when sent); otherwise 409 ticket_changed and nothing is changed.
     """
     identity = current_staff(request)
+    reference = request.match_info["reference"]
     try:
         changes = await _patch_body(request)
     except ComplaintError:
@@ -159,9 +160,10 @@ async def patch_ticket(request: web.Request) -> web.Response:
         )
     try:
         async with unit_of_work(request.app[SESSIONS]) as db:  # a ComplaintError leaving it undoes every change
-            complaint = await tickets.get(db, request.match_info["reference"])
+            complaint = await tickets.get(db, reference)
             if complaint is None:
                 return error_response(404, "not_found", "No ticket has that reference.")
+            reference = complaint.reference  # as stored, for the audit of a refusal
             await workflow.apply_changes(
                 db, complaint, changes, actor=identity.actor, staff_id=identity.id, supervisor=identity.is_supervisor
             )
@@ -169,9 +171,14 @@ async def patch_ticket(request: web.Request) -> web.Response:
             # The answer shows the whole ticket, even when nothing needed changing: that is a view.
             await workflow.record_view(db, changed, actor=identity.actor, via="api")
             result = detail(changed, today=clock.today())
-    except workflow.TicketChanged:
-        return error_response(409, "ticket_changed", CHANGED_MESSAGE)
     except ComplaintError as exc:
+        # Nothing of the request was kept (the unit of work was undone); the refusal itself is audited, as on the page.
+        async with unit_of_work(request.app[SESSIONS]) as db:
+            details = {"change": "api", "field": exc.field, "reason": exc.reason}
+            await audit.record(db, actor=identity.actor, action="complaints.refused",
+                               subject=reference, details=details)
+        if isinstance(exc, workflow.TicketChanged):
+            return error_response(409, "ticket_changed", CHANGED_MESSAGE)
         message = ERRORS.get((exc.field, exc.reason), "That change could not be made.")
         return error_response(_STATUS_FOR.get(exc.reason, 400), f"invalid_{exc.field}", message)
     return web.json_response(result)

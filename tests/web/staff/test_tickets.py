@@ -426,6 +426,12 @@ async def test_api_refuses_a_change_to_a_ticket_changed_since_it_was_read_with_4
     assert after.status == "closed" and after.notes == []  # all or nothing: the note is not added either
     response = await client.patch(path, json={"assigned_to": None, "expected_assigned_to": 12345}, headers=headers)
     assert response.status == 409 and (await response.json())["error"]["code"] == "ticket_changed"
+    # Each refusal is audited (nothing else of it is kept), as the page audits its own.
+    [view] = await audit_entries(sessions, "complaints.view")  # the GET's, by the token's owner
+    refused = await audit_entries(sessions, "complaints.refused")
+    assert [(r.actor, r.subject, r.details) for r in refused] == [
+        (view.actor, tickets["minor"], {"change": "api", "field": "ticket", "reason": "changed"})
+    ] * 2
     # As it is now, the same change is made.
     response = await client.patch(path, json={**change, "expected_status": "closed", "expected_assigned_to": None},
                                   headers=headers)

@@ -76,6 +76,12 @@ def test_the_store(report):
     expected = ["hello", "turn of the first", "turn of the second"]
     assert both["first"] == expected and both["second"] == expected
     assert both["stored"] == both["rows"] - 1  # every row from the session's start (after action_session_start)
+    # The second had started a new session (its own expired) and saved first: the session is the newer one,
+    # the first's turn is stored after it, and the old session's "hello" is loaded by neither.
+    both = report["both_read_new_session"]
+    assert both["first"] == both["second"] == ["turn of the second", "turn of the first"]
+    assert both["first_starts"] == both["second_starts"] == "session_started"
+    assert both["stored"] == both["rows"] - 5  # the old session's 4 rows and the new one's action_session_start
 
     # A new session: the old session's form values go, and only the new session is loaded.
     sessions = report["sessions"]

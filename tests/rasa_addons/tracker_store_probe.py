@@ -156,20 +156,26 @@ async def replicas(url: str) -> dict[str, Any]:
     return {"first_sees": [e.text for e in tracker.events if e.type_name == "user"], "stored": texts}
 
 
-async def both_read(url: str) -> dict[str, Any]:
-    """Two replicas read one version and both save (a lock ticket that lapsed): neither turn is lost or hidden."""
+async def both_read(url: str, new_session: bool = False) -> dict[str, Any]:
+    """Two replicas read one version and both save (a lock ticket that lapsed): neither turn is lost or hidden.
+
+    With new_session, the second's session expired: it starts a new one and saves first; the first's turn follows.
+    """
     first, second = RedactingTrackerStore(DOMAIN, url), RedactingTrackerStore(DOMAIN, url)
-    sender = "both-read"
+    sender = f"both-read-{new_session}"
     await turn(first, sender, said("hello", "greet"))
     mine, theirs = await first.retrieve(sender), await second.retrieve(sender)
     mine.update(said("turn of the first"))
+    if new_session:
+        start(theirs)
     theirs.update(said("turn of the second"))
-    await first.save(mine)
-    await second.save(theirs)
+    for store, tracker in ((second, theirs), (first, mine)) if new_session else ((first, mine), (second, theirs)):
+        await store.save(tracker)
     seen = {}
     for name, store in (("first", first), ("second", second)):
         tracker = await store.retrieve(sender)
         seen[name] = [e.text for e in tracker.events if e.type_name == "user"]
+        seen[f"{name}_starts"] = tracker.events[0].type_name
     with first.engine.connect() as connection:
         query = sa.select(tracker_tables.SENDERS.c.stored).where(tracker_tables.SENDERS.c.sender_id == sender)
         stored = connection.execute(query).scalar()
@@ -281,6 +287,7 @@ async def main() -> None:
         "removed_meanwhile": await removed_meanwhile(store),
         "replicas": await replicas(URL),
         "both_read": await both_read(URL),
+        "both_read_new_session": await both_read(URL, new_session=True),
         "sessions": await sessions(store),
         "legacy": await legacy(URL),
         "concurrent_forget": await concurrent_forget(store),

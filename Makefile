@@ -123,7 +123,7 @@ bench-tools: $(BENCH_VENV)/.installed
 # starts the session's real stacks the first time one of its tests needs them.
 TEST_WORKERS ?= 2
 pytest: train browsers scale-servers redis
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 conversation-tests: train
 	rm -rf var/test && $(TEST_ENV) $(BOT) db upgrade && $(TEST_ENV) $(BOT) demo-data --force

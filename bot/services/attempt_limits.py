@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AttemptColumns
@@ -107,6 +107,22 @@ async def reference_pressure(session: AsyncSession, model: AttemptModel, *, refe
     )
     rows = (await session.execute(query)).all()
     return Pressure(failures=len(rows), sources=len({client or conversation for client, conversation in rows}))
+
+
+async def one_check_at_a_time(
+    session: AsyncSession, model: AttemptModel, *, conversation_key: str, client_key: str, now: datetime
+) -> None:
+    """Wait until no other check of this client (or, with no known address, conversation) is in its transaction.
+
+    Without it, checks sent at once from many conversations each read the limits before any had recorded its
+    failure, and an address got a few guesses past CLIENT_LIMIT. The hold lasts until the caller's commit.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = f"{model.__tablename__}:{client_key or conversation_key}"
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+    # SQLite: the transaction's first write takes the database's write lock, and its later reads then see every
+    # check committed before it. (PostgreSQL: this only tidies the table.)
+    await forget_old_attempts(session, model, now=now)
 
 
 async def forget_old_attempts(session: AsyncSession, model: AttemptModel, *, now: datetime) -> int:

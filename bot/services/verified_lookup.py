@@ -1,10 +1,11 @@
 """A resident's status check of a reference and a secret (Track My Crime, a complaint's status), done one way.
 
-Every check runs the same sequence: refuse if this conversation or this client address is locked, work out how
-long a reference many have failed must wait, verify the secret, record the attempt, audit the outcome, tell
-staff when several clients fail one reference, and audit a lock the failure has just earned. A wrong secret and
-an unknown reference look the same, and take the same time: the wait depends only on earlier failures, never on
-this check's outcome. The attempts table and the audit log hold pseudonyms only (audit.pseudonym).
+Every check runs the same sequence: wait for any other check of the same client to finish, refuse if this
+conversation or this client address is locked, work out how long a reference many have failed must wait, verify
+the secret, record the attempt, audit the outcome, tell staff when several clients fail one reference, and audit
+a lock the failure has just earned. A wrong secret and an unknown reference look the same, and take the same
+time: the wait depends only on earlier failures, never on this check's outcome. The attempts table and the audit
+log hold pseudonyms only (audit.pseudonym).
 
 The client's address reaches the action server only as a pseudonym, which the web relay puts in the REST
 message's metadata under CLIENT_METADATA_KEY (`client_key_from` reads it).
@@ -89,6 +90,9 @@ async def check(
     subject = {"actor": keys["conversation_key"], "subject": keys["reference_key"]}
     lookup_action, locked_action = f"{kind.audit_prefix}.lookup", f"{kind.audit_prefix}.locked"
 
+    await attempt_limits.one_check_at_a_time(
+        session, kind.attempts, conversation_key=keys["conversation_key"], client_key=client_key, now=now
+    )
     lock = await current_lock(session, kind, conversation_id=conversation_id, client_key=client_key, now=now)
     if lock is not None:
         await audit.record(session, action=lookup_action, details={"outcome": "locked", "limit": lock.limit}, **subject)

@@ -1,10 +1,12 @@
 """The verified lookup every status check shares: lock, slow, verify, record, audit, alert, and the lock earned."""
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
+from bot.db.engine import unit_of_work
 from bot.db.models import AuditEntry, ComplaintLookupAttempt, LookupAlert
 from bot.services import attempt_limits, clock, lookup_alerts, verified_lookup
 from bot.services.verified_lookup import LookupKind
@@ -163,3 +165,21 @@ async def test_current_lock_asks_the_conversation_and_the_client(session):
 )
 def test_the_client_key_is_read_from_metadata_only_when_it_is_one_of_ours(metadata, key):
     assert verified_lookup.client_key_from(metadata) == key
+
+
+async def test_checks_from_one_address_at_once_never_pass_its_limit(sessions):
+    """Conversations from one address checking at the same moment are taken one at a time, so the tenth failure
+    locks the address for the checks still waiting: none of them verifies (a guesser gains no extra tries)."""
+    verifier = Verifier(None)
+
+    async def slow_verify():
+        await asyncio.sleep(0.05)  # the secret's hash takes a while: every other check arrives meanwhile
+        return await verifier()
+
+    async def one(index):
+        async with unit_of_work(sessions) as session:
+            return await check(session, slow_verify, conversation=f"conv-{index}", client_key="client:same")
+
+    lookups = await asyncio.gather(*(one(index) for index in range(attempt_limits.CLIENT_LIMIT + 3)))
+    assert verifier.calls == attempt_limits.CLIENT_LIMIT
+    assert sorted(lookup.outcome for lookup in lookups) == ["locked"] * 3 + ["no_match"] * attempt_limits.CLIENT_LIMIT

@@ -79,9 +79,10 @@ NAMES: tuple[str, ...] = tuple(name for name, _ in CUES)
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces, no accents."""
+    """Lower case, straight apostrophes, single spaces, no accents, nothing invisible (zero-width, soft hyphen)."""
     text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    # Format characters show as nothing: "kn\u200bife" is "knife" to the reader, so it is to the patterns.
+    text = "".join(char for char in text if not unicodedata.combining(char) and unicodedata.category(char) != "Cf")
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").lower()
     return " ".join(text.split())
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rasa_addons.risk_cues import looks_back, normalise
+from rasa_addons.risk_cues import cues, looks_back, normalise
 
 # People whose disappearance this minute is an emergency (phones, pets and property are not).
 _PERSON = (
@@ -28,9 +28,19 @@ _SUBJECT = (
     r"wife|boyfriend|girlfriend|bf|gf|dad|mum|stepdad|son|brother|neighbour))"
 )
 _IS = r"(?:is|are|'s|'re|s|re)"  # after a subject: "he's", "hes", "they're", "someone is"
-_VICTIM = r"(?:me|her|him|them|us|my \w+|a (?:woman|man|girl|boy|child|kid|lad))"
+# "my" + a person, not what is said about one ("attacking my character", "my reputation").
+_VICTIM = (
+    r"(?:me|her|him|them|us|my (?!(?:character|reputation|name|business|work|posts?|page|profile|views?|ideas?|"
+    r"beliefs?|religion)\b)\w+|a (?:woman|man|girl|boy|child|kid|lad))"
+)
+# Words, not blows: "he's attacking me online".
+_NOT_BODILY = r"(?! online\b| on (?:social media|facebook|instagram|twitter|tiktok|snapchat|whatsapp)\b| verbally\b)"
 _ATTACK = r"(?:attacking|hitting|beating|punching|kicking|stabbing|strangling|choking|raping|battering|throttling)"
 _WEAPON = r"(?:knife|gun|machete|blade|axe|shotgun|firearm|pistol)"
+# A weapon that is a thing someone has, not one held at anyone ("a gun licence", "a knife crime conviction").
+_NOT_HELD = (
+    r"(?![\s-]*(?:licen[cs]es?|certificates?|crimes?|collection|permits?|amnesty|convictions?|club|shop|shaped)\b)"
+)
 # A "not" reaches at most three words on, and never past the start of another clause: a joining word or a new
 # subject ("i'm not sure but he's hitting me", "don't hang up he's got a knife" are danger, not denials).
 _CLAUSE = r"(?:but|and|so|because|cos|coz|cause|then|now|please|help|he|she|they|someone|somebody|i)"
@@ -43,7 +53,8 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"\b(?:going to|gonna|about to|want to|wanna|will) (?:kill|hang|end) my ?self\b",
-        r"\b(?:going to|gonna|about to|want to) (?:end|take) (?:my|it all|my own) ?(?:life|lives)?\b",
+        # "life" is needed: "i want to take my complaint further", "end my tenancy" are no danger.
+        r"\b(?:going to|gonna|about to|want to) (?:(?:end|take) my (?:own )?life\b(?! back\b| savings\b)|end it all\b)",
         r"\bi'?m (?:going to|gonna|about to) (?:end it|jump|take (?:them|the pills|the tablets))\b",
         r"\b(?:i'?ve|i have|just) (?:taken|took|swallowed) (?:an overdose|all (?:my|the|of my) (?:pills|tablets))\b",
         # A stock of medication set out, with taking it or a time to do so ("my meds lined up, taking them after
@@ -54,8 +65,10 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:pills|tablets|meds|medication)\b",
         r"\b(?:is|are|isn'?t|he'?s|she'?s|not|stopped) (?:not )?breathing\b|\bcan'?t breathe\b",
         r"\b(?:need|send|call) (?:an |the )?ambulance\b",
-        r"\b(?:i am|i'?m|we are|we're) in (?:immediate |serious |real )?danger\b",
-        r"\b(?:it'?s|this is) an emergency\b",
+        r"\b(?:i am|i'?m|we are|we're) in (?:immediate |serious |real )?danger\b"
+        r"(?! of (?!being\b|getting\b|dying\b|death\b|him\b|her\b|them\b|my life\b))",  # not "of losing my job"
+        r"\b(?:it'?s|this is) an emergency\b(?! (?:appointment|vehicle|vehicles|dentist|vet|plumber|locksmith|"
+        r"passport|visa|loan|repair|exit|brake|number|contact|services?|department|room|question|kit|fund)\b)",
     )
 )
 
@@ -63,16 +76,18 @@ ALWAYS: tuple[re.Pattern[str], ...] = tuple(
 NOW: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
-        rf"\b{_SUBJECT} ?{_IS} (?:still |now |just |literally |actually |really )?{_ATTACK} {_VICTIM}\b",
+        rf"\b{_SUBJECT} ?{_IS} (?:still |now |just |literally |actually |really )?{_ATTACK} {_VICTIM}\b{_NOT_BODILY}",
         r"\b(?:i'?m|i am|she'?s|she is|he'?s|he is|we're|we are) being (?:attacked|beaten|stabbed|raped|"
         r"strangled|choked|kidnapped|abducted|followed|chased)\b",
         rf"(?:\bhas|\bhave|'s got|(?<=\w)s got|'ve got|(?<=\w)ve got|\bis waving|\bis pointing|\bis holding|\bwaving|"
-        rf"\bpointing) (?:a |an |his |her )?{_WEAPON}s?\b",
+        rf"\bpointing) (?:a |an |his |her )?{_WEAPON}s?\b{_NOT_HELD}",
         r"\b(?:breaking|kicking|smashing|forcing) (?:in|down|(?:my|the|our) (?:front |back )?(?:door|window))\b",
         r"\b(?:is|are|'s|'re|s|re) (?:breaking|trying to break|trying to get|climbing) in(?:to)? (?:my|our|the) "
         r"(?:house|home|flat|window|back door|front door)\b",
         r"\b(?:my|our|the|next door'?s?) (?:house|home|flat|kitchen|building)(?: next door)? (?:is|'s) on fire\b",
-        rf"\b(?:my|our) (?:little |young )?{_PERSON} (?:is|has gone|'s gone|went) missing\b",
+        rf"\b(?:my|our) (?:little |young )?{_PERSON} (?:is|has gone|'s gone|went) missing\b"
+        r"(?! (?:school|lessons?|class(?:es)?|college|work|nursery|his|her|their|my|your|our|the|a|an|out|you|him|"
+        r"them|me|us|home|it|some|lots|meals|appointments|sleep)\b)",  # not "missing school", "missing his dad"
         rf"\b{_SUBJECT} ?{_IS} threatening to (?:kill|stab|shoot) (?:me|us|her|him)\b",
         r"\b(?:there'?s|there is) (?:someone|somebody|a man|an intruder|a burglar) (?:in|inside) (?:my|the|our) "
         r"(?:house|home|flat)\b",
@@ -92,6 +107,13 @@ _BARE_CRY = re.compile(
 )
 
 
+# A question about what to do if it happened ("what do i do if my child is missing"): the event in the next word or
+# two after "if". Only for events (NOW), never for what someone says they will do to themselves (ALWAYS), and not
+# when the message says it is happening now ("what do i do if he's hitting me right now, please help").
+_CONDITIONAL = re.compile(r"\b(?:if|in case)\s+(?:\w+\s+)?$")
+_NOW_CUES = ("now", "still_there", "just_happened", "urgent_plea", "recent")
+
+
 def detect_danger(text: str) -> str | None:
     """The danger phrase found in the text, or None; narrow on purpose (see the module docstring)."""
     clean = normalise(text)
@@ -99,8 +121,11 @@ def detect_danger(text: str) -> str | None:
         return clean
     if looks_back(clean):
         return None  # a story about the past: the risk classifier decides, with a much higher bar
-    for pattern in (*ALWAYS, *NOW):
-        for found in pattern.finditer(clean):
-            if not _NEGATED.search(clean[: found.start()]):
-                return found.group(0)
+    hypothetical = not any(raised for name, raised in cues(clean).items() if name in _NOW_CUES)
+    for patterns, conditional in ((ALWAYS, False), (NOW, hypothetical)):
+        for pattern in patterns:
+            for found in pattern.finditer(clean):
+                before = clean[: found.start()]
+                if not _NEGATED.search(before) and not (conditional and _CONDITIONAL.search(before)):
+                    return found.group(0)
     return None

@@ -110,3 +110,71 @@ def test_the_s_of_was_is_not_an_is() -> None:
 
 def test_a_story_that_says_it_is_happening_now_is_caught() -> None:
     assert detect_danger("he hit me last year and now hes outside with a knife, hes got a knife") is not None
+
+
+# "end my ..." / "take my ..." is danger only with "life": the word was optional, so a complaint's answer ("I want
+# to take my complaint further") got the 999 message, and inside a form the question again, every time.
+ORDINARY_WORDS_NEVER_CAUGHT = [
+    "i want to take my complaint further",
+    "i want to end my complaint",
+    "i want to end my tenancy",
+    "going to end my contract",
+    "is there a shooting range near hertford, want to take my dad for his 60th",
+    "i want to take my life back",
+    "about to take my life savings out",
+    # Things a person has, not a weapon held at someone.
+    "my neighbour has a gun licence",
+    "my husband has a shotgun certificate is that allowed",
+    "he has a knife crime conviction",
+    "brown leather, has a knife shaped keyring on the zip",
+    # "in danger of" something that is no harm, an emergency that is a thing, missing something.
+    "i'm in danger of losing my job",
+    "it's an emergency appointment",
+    "my child is missing school a lot",
+    "my son is missing his dad",
+    # A hypothetical question.
+    "what do i do if my child is missing",
+    "what should i do if someone has a knife",
+    # Online, or words.
+    "he's attacking me online",
+    "she's attacking my character on facebook",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_WORDS_NEVER_CAUGHT)
+def test_ordinary_words_near_a_danger_phrase_are_not_caught(text: str) -> None:
+    assert detect_danger(text) is None
+
+
+STILL_CAUGHT = [
+    "i'm going to take my own life",
+    "i want to end my life",
+    "gonna end it all tonight",
+    "i'm in danger of being killed",
+    "i'm in danger, he's outside",
+    "it's an emergency, he's got a knife",
+    "my child is missing from the park",
+    "my son is missing",
+    "if you don't come now he's got a knife",
+    "if anyone sees this my child is missing",
+    "what do i do if he's hitting me right now",
+    "what do i do if my child is missing, please help",
+    "he has a knife in his hand",
+    "he's attacking me on the stairs",
+]
+
+
+@pytest.mark.parametrize("text", STILL_CAUGHT)
+def test_the_narrowed_phrases_still_catch_danger(text: str) -> None:
+    assert detect_danger(text) is not None
+
+
+# Characters that show as nothing (zero-width spaces and joiners, a soft hyphen) cannot hide a danger phrase.
+INVISIBLE = [
+    "he's got a kn\u200bife", "help\u200b!!", "i'm in dan\u00adger", "there's some\u2060one in my house", "\ufeffsos",
+]
+
+
+@pytest.mark.parametrize("text", INVISIBLE)
+def test_invisible_characters_do_not_hide_danger(text: str) -> None:
+    assert detect_danger(text) is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 Replacement = Callable[["re.Match[str]"], str]
@@ -44,12 +45,13 @@ _MONTHS = (
 )
 _NUMERIC_DATE = r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(\d{4}|\d{2})"
 _TEXT_DATE = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+(\d{{4}})"
-_ANY_DATE = rf"(?:{_NUMERIC_DATE}|{_TEXT_DATE}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+_YEAR_FIRST_DATE = r"(\d{4})\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2}"  # 1990-02-01, as forms and phones write it
+_ANY_DATE = rf"(?:{_NUMERIC_DATE}|{_TEXT_DATE}|{_YEAR_FIRST_DATE}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 _BIRTH_CUE = r"(?:born(?:\s+on)?|birthday(?:\s+is)?|date\s+of\s+birth|d\.?\s?o\.?\s?b\.?)\s*(?:is|was|:)?\s*"
 
 
 def _date(match: re.Match[str]) -> str:
-    year = match[1] or match[2]
+    year = match[1] or match[2] or match[3]
     return "[date-of-birth]" if year and _year_is_birth(year) else match[0]
 
 
@@ -66,7 +68,7 @@ _NOT_NAME = (
     r"live|lives|living|here|there|calling|writing|aged|age|years|yrs|old|email|phone|number|mobile"
 )
 _LOWER_NAME = rf"(?!(?:{_NOT_NAME})\b)[a-zA-Z][a-zA-Z'\-]+(?:\s+(?!(?:{_NOT_NAME})\b)[a-zA-Z][a-zA-Z'\-]+){{0,2}}"
-_STREETS = r"road|rd|street|avenue|ave|lane|close|drive|crescent|gardens|grove|terrace|mews|way"
+_STREETS = r"road|rd|street|st|avenue|ave|lane|close|drive|crescent|gardens|grove|terrace|mews|way|place"
 _NOT_STREET_NAME = r"the|a|an|of|on|in|at|to|this|that|my|your|his|her|their|our|one|two|more|whole"
 
 
@@ -83,10 +85,14 @@ def _named(group: str, placeholder: str) -> Replacement:
 # (pattern, flags, replacement: a placeholder or a function of the match), in the order they run.
 RULES: list[tuple[str, int, str | Replacement]] = [
     # E-mail addresses, also "jo at example dot org".
-    (r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", 0, "[email]"),
-    (r"\b[A-Za-z0-9._%+\-]+\s+at\s+[A-Za-z0-9\-]+(?:\s+dot\s+[A-Za-z]{2,})+\b", re.IGNORECASE, "[email]"),
+    # Each starts only where a run of its characters starts: tried inside the run too, a long run is quadratic.
+    (r"(?<![A-Za-z0-9._%+'\-])[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", 0, "[email]"),
+    (r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+\s+at\s+[A-Za-z0-9\-]+(?:\s+dot\s+[A-Za-z]{2,})+\b", re.IGNORECASE,
+     "[email]"),
     # Bank card numbers: 13 to 19 digits, in groups or not, that pass the Luhn check.
     (r"(?<![\d])\d(?:[\s\-]*\d){12,18}(?![\d])", 0, _card),
+    # Phone numbers in the international form first: "+44 20 7946 0958" is no crime reference.
+    (rf"(?<![\d+])(?:\+|00){_SEP}44{_SEP}(?:\(0\){_SEP})?\d(?:{_SEP}\d){{8,9}}(?!\d)", 0, "[phone]"),
     # References given to residents: complaints (CRT-2026-00042), lost reports (LP-7KQ3MX), crimes (41/12345/24
     # in every form bot.services.cases.details accepts, of any force).
     (r"(?<![A-Z0-9])CRT\s*[-/ ]?\s*\d{4}\s*[-/ ]?\s*\d{1,5}(?!\d)", re.IGNORECASE, "[complaint-ref]"),
@@ -95,9 +101,9 @@ RULES: list[tuple[str, int, str | Replacement]] = [
     # Dates of birth: any date after a cue ("born on", "DOB"), and full dates in a year of birth.
     (rf"\b{_BIRTH_CUE}(?P<date>{_ANY_DATE}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}|{_MONTHS}\s+\d{{1,2}})",
      re.IGNORECASE, _named("date", "[date-of-birth]")),
-    (rf"(?<![\d/])(?:{_NUMERIC_DATE}|{_TEXT_DATE})(?![\d/])", re.IGNORECASE, _date),
+    (rf"(?<![\d/])(?:{_NUMERIC_DATE}|{_TEXT_DATE}|{_YEAR_FIRST_DATE})(?![\d/])", re.IGNORECASE, _date),
     # UK phone numbers: 07..., 01..., 02..., 03..., 05, 08..., +44 (0)..., 0044 ..., spaced, dashed or not.
-    (rf"(?<![\d+])(?:(?:\+|00){_SEP}44{_SEP}(?:\(0\){_SEP})?|\(?0)\d(?:{_SEP}\d){{8,9}}(?!\d)", 0, "[phone]"),
+    (rf"(?<![\d+])(?:(?:\+|00){_SEP}44{_SEP}(?:\(0\){_SEP})?|\(?0{_SEP})\d(?:{_SEP}\d){{8,9}}(?!\d)", 0, "[phone]"),
     # National Insurance numbers and vehicle registrations.
     (r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE, "[ni-number]"),
     (r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", re.IGNORECASE, "[vehicle-reg]"),
@@ -115,10 +121,19 @@ RULES: list[tuple[str, int, str | Replacement]] = [
 _COMPILED = [(re.compile(pattern, flags), replacement) for pattern, flags, replacement in RULES]
 
 
+def plain(text: str) -> str:
+    """The text as the rules read it: lookalike characters as their plain forms (NFKC: full-width "\uff10\uff17" is
+    "07", a non-breaking space a space) and without the invisible ones (zero-width spaces and joiners, soft hyphens),
+    which would otherwise split a phone number or an e-mail address where the reader sees none."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", "".join(char for char in text if unicodedata.category(char) != "Cf"))
+
+
 def _protect(text: str, keep: Iterable[str]) -> tuple[str, dict[str, str]]:
     """Swap the public numbers to keep (a helpline in the assistant's answer) for markers the rules ignore."""
     kept: dict[str, str] = {}
-    for number in keep:
+    for number in map(plain, keep):
         if number and number in text:
             marker = f"\x00{chr(0xE000 + len(kept))}\x00"  # no digit or letter a rule could match
             kept[marker] = number
@@ -129,11 +144,12 @@ def _protect(text: str, keep: Iterable[str]) -> tuple[str, dict[str, str]]:
 def redact(text: str, *, keep: Iterable[str] = ()) -> str:
     """The text with every piece of personal data the rules recognise replaced by its placeholder.
 
-    `keep`: strings left as they are (public phone numbers the assistant itself gives).
+    `keep`: strings left as they are (public phone numbers the assistant itself gives). The text comes back as
+    `plain` reads it: lookalike characters plain, invisible ones gone.
     """
     if not text:
         return text
-    text, kept = _protect(text, keep)
+    text, kept = _protect(plain(text), keep)
     for pattern, replacement in _COMPILED:
         text = pattern.sub(replacement, text)
     for marker, number in kept.items():
@@ -143,8 +159,9 @@ def redact(text: str, *, keep: Iterable[str] = ()) -> str:
 
 def redact_values(text: str, values: Iterable[tuple[str, str]]) -> str:
     """The text with each known value (a name typed into a form) replaced by its placeholder, whole words only."""
+    text = plain(text)
     for value, placeholder in sorted(values, key=lambda item: -len(item[0])):
-        value = value.strip()
+        value = plain(value).strip()
         if len(value) < 2 or PLACEHOLDER.fullmatch(value):
             continue
         text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", placeholder, text, flags=re.IGNORECASE)
@@ -164,9 +181,9 @@ def redact_data(value: object, *, keep: Iterable[str] = ()) -> object:
 
 def findall(text: str) -> list[str]:
     """Every piece of text a rule would replace (to list the public numbers an answer gives, for `keep`)."""
-    found = []
+    found, text = [], plain(text or "")
     for pattern, replacement in _COMPILED:
-        for match in pattern.finditer(text or ""):
+        for match in pattern.finditer(text):
             if not callable(replacement) or replacement(match) != match[0]:
                 found.append(match[0])
     return found

@@ -118,3 +118,63 @@ def test_known_values_are_replaced_whole_word_in_any_case():
 def test_json_values_are_redacted_and_keys_kept():
     data = {"email": "jo@example.org", "n": 3, "items": ["07700 900123", True, None]}
     assert redact_data(data) == {"email": "[email]", "n": 3, "items": ["[phone]", True, None]}
+
+
+# Characters that look alike or show as nothing cannot carry personal data past the rules: full-width digits and
+# letters (a phone keyboard's), zero-width spaces and joiners, soft hyphens, non-breaking spaces.
+DISGUISED = [
+    ("call me on \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13", "call me on [phone]"),
+    ("07700\u200b900123", "[phone]"),
+    ("0770\u200d0900\u2060123", "[phone]"),
+    ("07700\u00a0900\u00a0123", "[phone]"),
+    ("AL10\u200b9AB", "[postcode]"),
+    ("\uff21\uff2c\uff11\uff10 \uff19\uff21\uff22", "[postcode]"),
+    ("jo\u200b@example.com", "[email]"),
+    ("jo.bloggs@exam\u00adple.com", "[email]"),
+    ("my crime ref is 41\u200b/12345/24", "my crime ref is [crime-ref]"),
+    ("\ufeffmy name is Dave", "my name is [name]"),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored"), DISGUISED)
+def test_lookalike_and_invisible_characters_do_not_hide_personal_data(typed, stored):
+    assert redact(typed) == stored
+
+
+MORE_FORMS = [
+    # A London number in the international form is a phone number, not a crime reference.
+    ("+44 20 7946 0958", "[phone]"),
+    ("0 7 7 0 0 9 0 0 1 2 3", "[phone]"),
+    # Dates of birth written year first.
+    ("dob 1990-02-01", "dob [date-of-birth]"),
+    ("I was born on 1985/03/12", "I was born on [date-of-birth]"),
+    ("born 1985-3-12 in Watford", "born [date-of-birth] in Watford"),
+    # "High St", as the address rule's own comment says, and courts and places.
+    ("flat 3, 4 High St", "[address]"),
+    ("I live at 9 Mill Place", "I live at [address]"),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored"), MORE_FORMS)
+def test_more_forms_of_personal_data_are_replaced(typed, stored):
+    assert redact(typed) == stored
+
+
+# Year-first dates that are no birth date are kept, as other dates are.
+@pytest.mark.parametrize("typed", ["it happened on 2024-02-01", "it was 2023/11/14 at night", "my 2 hours walk"])
+def test_year_first_dates_of_events_are_kept(typed):
+    assert redact(typed) == typed
+
+
+def test_public_numbers_written_with_non_breaking_spaces_can_be_kept():
+    answer = "Call Beacon on 0300\u00a0011\u00a05555."
+    assert redact(answer, keep=findall(answer)) == "Call Beacon on 0300 011 5555."
+
+
+def test_a_long_message_is_redacted_in_linear_time():
+    import time
+
+    for text in ("a" * 50_000, "jo.bloggs" * 5_000, "x at " * 10_000):
+        started = time.perf_counter()
+        redact(text)
+        assert time.perf_counter() - started < 1.0, text[:20]

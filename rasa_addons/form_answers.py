@@ -49,6 +49,11 @@ ECHOES: dict[str, dict[str, str]] = {
     "utter_complaint_read_back": {"summary": READ_BACK},  # every answer of the complaint form
     "utter_case_reference_other_force": {"force_code": ANSWER},  # the start of the reference typed
     "utter_complaint_status_found": {"reference": "[complaint-ref]"},  # the reference typed
+    # What a verified victim is told of their case (police records about them, and the officer) is theirs to see,
+    # not the stored conversation's: only the general status text stays.
+    "utter_case_status_found": {"offence": "[offence]", "reported_on": "[date]", "status_detail": "[case-detail]",
+                                "updated_on": "[date]"},
+    "utter_case_status_officer": {"officer_name": "[officer]", "officer_contact": "[officer-contact]"},
 }
 # The read-back's lines, "- question: answer" (actions/complaints/read_back.py LABELS), and each question's slot.
 READ_BACK_LINES: dict[str, str] = {

@@ -40,6 +40,7 @@ WITHHELD_INTENTS: dict[str, str] = {
     "case_detail": "[personal-details]",  # a reference, surname or postcode typed when nobody asked
 }
 NEW_SESSION = ("session_started", "restart")
+EVENT_NAME_KEYS = ("event", "name", "policy", "timestamp", "confidence")  # an event's names, never redacted
 MIN_KNOWN_VALUE = 4  # shorter form values ("no", "yes") are not looked for in the assistant's messages
 
 # The web relay's pseudonym of the client's address (bot/services/verified_lookup.py CLIENT_METADATA_KEY): the
@@ -97,12 +98,17 @@ WITHHELD_RISK_LEVELS = {"danger_now": "[emergency]", "disclosure": "[disclosure]
 
 
 def _withheld(event: dict[str, Any]) -> str | None:
-    parse_data = event.get("parse_data") or {}
-    intent = (parse_data.get("intent") or {}).get("name")
+    parse_data = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
+    intent = _field(parse_data.get("intent"), "name")
     if isinstance(intent, str) and intent in WITHHELD_INTENTS:
         return WITHHELD_INTENTS[intent]
-    level = (parse_data.get("risk") or {}).get("level") if isinstance(parse_data.get("risk"), dict) else None
+    level = _field(parse_data.get("risk"), "level")
     return WITHHELD_RISK_LEVELS.get(level) if isinstance(level, str) else None
+
+
+def _field(value: Any, key: str) -> Any:
+    """value[key] when value is an object (events from a client of Rasa's HTTP API may hold anything)."""
+    return value.get(key) if isinstance(value, dict) else None
 
 
 # The web app's id of a resident's message in its metadata, kept as it is when stored: a hash of the conversation
@@ -137,8 +143,8 @@ def redact_user(event: dict[str, Any], state: State) -> dict[str, Any]:
             parse_data["entities"] = [_entity(entity, placeholder) for entity in entities]
         stored["parse_data"] = parse_data
     stored["metadata"] = derived(_without_client(stored.get("metadata")) or {})
-    message_id = (event.get("metadata") or {}).get(MESSAGE_ID_KEY)
-    if isinstance(message_id, str) and TURN_KEY.fullmatch(message_id):
+    message_id = _field(event.get("metadata"), MESSAGE_ID_KEY)
+    if isinstance(message_id, str) and TURN_KEY.fullmatch(message_id) and isinstance(stored["metadata"], dict):
         # The web app's hash of the conversation and the message's id, no one's data: how it knows Rasa finished
         # a turn whose answer never reached it (bot/web/relay.py), so a resend is not taken as a second message.
         stored["metadata"][MESSAGE_ID_KEY] = message_id
@@ -151,15 +157,20 @@ def _without_client(metadata: Any) -> Any:
     return {k: v for k, v in metadata.items() if k != CLIENT_KEY} if isinstance(metadata, dict) else metadata
 
 
+# What of an entity holds what was typed (its value, and the extractor's details of it, such as duckling's
+# additional_info); "text" is the typed words themselves, dropped. Its other keys are names and positions.
+ENTITY_VALUE_KEYS = ("value", "additional_info")
+
+
 def _entity(entity: Any, placeholder: str | None) -> Any:
+    def typed(value: Any) -> Any:
+        # A button's true/false or a number says nothing about anyone; a string may, inside a list or object too.
+        return _map_strings(value, lambda _: placeholder) if placeholder else redact_data(value)
+
     if not isinstance(entity, dict):
-        return entity
-    kept = {key: value for key, value in entity.items() if key not in ("value", "text")}
-    if "value" in entity:
-        value = entity["value"]
-        # A button's true/false or a number says nothing about anyone; a string may.
-        kept["value"] = value if not isinstance(value, str) else (placeholder or redact(value))
-    return kept
+        return typed(entity)
+    return {key: typed(value) if key in ENTITY_VALUE_KEYS else redact_data(value)
+            for key, value in entity.items() if key != "text"}  # fmt: skip
 
 
 def redact_bot(
@@ -181,7 +192,7 @@ def redact_bot(
     if isinstance(stored.get("text"), str):
         stored["text"] = redact(redact_values(stored["text"], known), keep=keep)
     for key in ("data", "metadata"):
-        if isinstance(stored.get(key), dict):
+        if stored.get(key) is not None:
             stored[key] = redact_data(_map_strings(stored[key], lambda text: redact_values(text, known)), keep=keep)
     return stored
 
@@ -220,7 +231,12 @@ def redact_event(
         return redact_bot(event, state, keep, templates)
     if kind == "slot":
         return redact_slot(event)
-    return redact_data(event) if kind in ("session_started",) else event  # type: ignore[return-value]
+    # Any other event (session_started, action, active_loop, entities...): its names kept, any text it holds
+    # redacted (an end-to-end action's text, EntitiesAdded's values, metadata), never the client's pseudonym.
+    stored = {key: value if key in EVENT_NAME_KEYS else redact_data(value) for key, value in event.items()}
+    if "metadata" in stored:
+        stored["metadata"] = _without_client(stored["metadata"])
+    return stored
 
 
 def holds_form_values(state: State) -> bool:

@@ -187,6 +187,12 @@ def test_the_read_back_lines_are_the_actions_questions():
      "status_text": "The team is looking into it.", "team_phone": "01707 806100"},
      {"reference": "[complaint-ref]", "submitted_on": "Friday 1 May 2026",
       "status_text": "The team is looking into it.", "team_phone": "01707 806100"}),
+    ("utter_case_status_found", {"offence": "Assault", "reported_on": "3 March 2026", "updated_on": "9 March 2026",
+     "status_text": "Your case is being investigated.", "status_detail": "A suspect was interviewed on 8 March."},
+     {"offence": "[offence]", "reported_on": "[date]", "updated_on": "[date]",
+      "status_text": "Your case is being investigated.", "status_detail": "[case-detail]"}),
+    ("utter_case_status_officer", {"officer_name": "DC Priya Shah", "officer_contact": "priya.shah@herts.police.uk"},
+     {"officer_name": "[officer]", "officer_contact": "[officer-contact]"}),
 ])  # fmt: skip
 def test_a_response_repeating_what_was_typed_is_stored_with_placeholders(response, arguments, stored):
     event = uttered(response, filled(response, **arguments), **arguments)
@@ -256,3 +262,44 @@ def test_the_sweep_finds_every_form_value_left():
               slot("feedback_helpful", True), user("hi")]
     assert list(scrub_all(events)) == [0, 2]
     assert without_value(events[0]) == slot("case_surname", None)
+
+
+@pytest.mark.parametrize("state", [State(), asking("complaint_form", "complaint_name")], ids=["redacted", "answer"])
+def test_an_entity_value_that_is_no_string_and_its_extra_details_are_not_kept_as_typed(state):
+    entity = {"entity": "x", "value": ["jo@example.org", {"phone": "07700 900123"}], "start": 0,
+              "additional_info": {"value": "jo@example.org"}}
+    stored = redact_event(user("hello", entities=[entity]), state)
+    assert "jo@example.org" not in json.dumps(stored)
+    assert "07700" not in json.dumps(stored)
+    assert stored["parse_data"]["entities"][0]["entity"] == "x"
+    true = {"entity": "helpful", "value": True, "start": 0}
+    assert redact_event(user("yes", entities=[true]), state)["parse_data"]["entities"] == [true]
+
+
+@pytest.mark.parametrize("metadata", ["call 07700 900123", ["07700 900123"], None, 3])
+def test_a_message_whose_metadata_is_no_object_is_stored_without_a_crash(metadata):
+    event = user("my email is jo@example.org")
+    event["metadata"] = metadata
+    stored = redact_event(event, State())
+    assert "07700" not in json.dumps(stored) and "jo@example.org" not in json.dumps(stored)
+
+
+def test_odd_parse_data_is_stored_without_a_crash():
+    event = {"event": "user", "text": "my email is jo@example.org",
+             "parse_data": {"intent": "jo@example.org", "risk": "danger_now", "entities": "x"}}
+    stored = redact_event(event, State())
+    assert "jo@example.org" not in json.dumps(stored)
+    assert redact_event({"event": "user", "parse_data": None, "metadata": None}, State())["event"] == "user"
+
+
+def test_other_events_keep_no_personal_data_in_their_texts():
+    # Rasa's EntitiesAdded, and an action's metadata (an end-to-end prediction's text): names are kept, texts redacted.
+    entities = {"event": "entities", "entities": [{"entity": "x", "value": "jo@example.org"}], "timestamp": 1.5}
+    action = {"event": "action", "name": "action_listen", "policy": "RulePolicy", "confidence": 1.0,
+              "action_text": "call 07700 900123", "metadata": {"said": "jo@example.org"}}
+    assert redact_event(entities, State()) == {**entities, "entities": [{"entity": "x", "value": "[email]"}]}
+    assert redact_event(action, State()) == {**action, "action_text": "call [phone]", "metadata": {"said": "[email]"}}
+    loop = {"event": "active_loop", "name": "complaint_form"}
+    assert redact_event(loop, State()) == loop
+    started = {"event": "session_started", "metadata": {"client": CLIENT, "from": "call 07700 900123"}, "timestamp": 1}
+    assert redact_event(started, State()) == {**started, "metadata": {"from": "call [phone]"}}

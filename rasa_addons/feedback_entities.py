@@ -18,10 +18,13 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+# A negation reaches the words after it, not past "bad" ("not bad, really helpful"); a bare "no" is often an
+# interjection ("no, it was really helpful", "no complaints"), so it negates only what it stands right before.
 _NEGATIVE = re.compile(
-    r"\b(?:not|no|never|didn'?t|did not|doesn'?t|does not|wasn'?t|was not|hasn'?t|has not|isn'?t)\b[\w\s']{0,20}?"
+    r"\b(?:not|never|didn'?t|did not|doesn'?t|does not|wasn'?t|was not|hasn'?t|has not|isn'?t)\b"
+    r"(?!\s+(?:(?:too|that|so|at all) )?bad\b)[\w\s']{0,20}?"
     r"\b(?:help|helpful|helped|useful|use|good|answer|answered)\w*|\b(?:useless|unhelpful|rubbish|pointless|"
-    r"wrong answer|waste of time|no help|no use|terrible|awful|hopeless)\b",
+    r"wrong answer|waste of time|no help|no use|no good|terrible|awful|hopeless)\b",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(

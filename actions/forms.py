@@ -71,7 +71,9 @@ class Failures:
 
 
 def _a_story(text: str) -> bool:
-    return any(word.strip(".,!?;:'\"") in STORY_WORDS for word in text.lower().split())
+    # Phones type a curly apostrophe ("he\u2019s"): read it as the straight one the word list has.
+    words = text.lower().replace("\u2019", "'").split()
+    return any(word.strip(".,!?;:'\"") in STORY_WORDS for word in words)
 
 
 class FormValidation(FormValidationAction, ABC):

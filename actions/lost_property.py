@@ -55,6 +55,7 @@ class ValidateLostItemForm(FormValidation):
 
     INVALID = {ITEM: "utter_lost_item_invalid", PLACE: "utter_lost_place_invalid"}
     NORMALISERS = {ITEM: answers.normalise_item, PLACE: answers.normalise_place}
+    SHORT_ANSWERS = frozenset({DATE})  # the item, its details and the place are free text (a toy gun, a knife)
 
     def name(self) -> str:
         """The action's name in the domain."""

@@ -62,7 +62,13 @@ class ValidateComplaintForm(FormValidation):
         slots.NARRATIVE: answers.normalise_narrative,
         slots.RECORDED: answers.normalise_recorded,
     }
-    SHORT_ANSWERS = frozenset({slots.NAME, slots.EMAIL, slots.PHONE})  # what happened is the complaint itself
+    # Every question but the free-text ones: what happened (and where, who...) is the complaint itself, often a harm.
+    SHORT_ANSWERS = frozenset(
+        {
+            slots.ROLE, slots.PERMISSION, slots.NAME, slots.EMAIL, slots.PHONE, slots.CONTACT_PREFERENCE, slots.DATE,
+            slots.RECORDED, slots.CHANGE_FIELD,
+        }
+    )  # fmt: skip
 
     def name(self) -> str:
         """The action's name in the domain."""

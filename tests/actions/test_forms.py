@@ -168,3 +168,10 @@ def test_each_kind_of_harm_gets_the_help_its_topics_get():
     for kind, response in HARM_HELP.items():
         assert response.removeprefix("utter_") in [intent for intent, k in topics.items() if k == kind]
         assert response in domain["responses"]
+
+
+async def test_a_harm_typed_with_a_curly_apostrophe_is_still_a_story():
+    # Phones type \u2019 for an apostrophe: "He\u2019s following" is a harm told, not a name.
+    slots, said = await validate_with_risk("shout_word", "He\u2019s following", STALKING)
+    assert said == ["utter_stalking_harassment"]
+    assert slots["shout_word"] is None

@@ -249,3 +249,14 @@ async def test_a_database_that_refuses_connections_says_sorry_and_forgets(unreac
     events, messages = await run(lost_actions.ActionSaveLostReport(), with_contact())
     assert responses(search_messages) == ["utter_lost_item_unavailable"] and search_events == CLEARED
     assert responses(messages) == ["utter_lost_report_unavailable"] and events == CLEARED
+
+
+async def test_a_harm_told_for_the_day_it_was_lost_gets_its_help_and_the_question_again():
+    tracker = typed("lost_date", "the night my ex smashed it and hit me")
+    tracker.latest_message.update(
+        {"intent": {"name": "domestic_abuse"},
+         "risk": {"level": "disclosure", "kind": "domestic_abuse", "score": 0.0, "sure": False, "narrative": True}}
+    )
+    events, messages = await run(lost_actions.ValidateLostItemForm(), tracker)
+    assert responses(messages) == ["utter_domestic_abuse"]  # not "I didn't understand that date"
+    assert SlotSet("lost_date", None) in events

@@ -113,3 +113,34 @@ async def test_change_something_asks_which_part_then_forgets_only_that_answer(db
     assert slots["requested_slot"] == "complaint_email"  # asked again, then the read-back again
     slots, messages = await validate({**ANSWERS, "complaint_confirm": "change"}, "complaint_change_field", "the moon")
     assert messages == ["utter_complaint_change_field_invalid"]
+
+
+ASSAULT = {"level": "disclosure", "kind": "assault", "score": 0.0, "sure": False, "net": None, "narrative": True}
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        # support_assault is not among these slots' not_intent lists, so the text reaches the form's validation.
+        ("complaint_role", "he punched me in the face outside the pub last week"),
+        ("complaint_permission", "my dad hit me and i cant say"),
+        ("complaint_date", "the night my partner beat me up"),
+        ("complaint_contact_preference", "he hits me when i phone anyone"),
+        ("complaint_recorded", "my ex attacked me again"),
+        ("complaint_change_field", "my ex attacked me again"),
+    ],
+)
+async def test_a_harm_told_where_a_short_answer_was_asked_gets_its_help_and_the_question_again(db, slot, text):
+    # Every question before it answered (on someone's behalf, with both contacts: every question is asked).
+    slots = {**ANSWERS, "complaint_role": "behalf", "complaint_permission": "yes", "complaint_confirm": None}
+    slots[slot] = None
+    if slot == "complaint_change_field":
+        slots = {**ANSWERS, "complaint_confirm": "change"}
+    state = tracker(slots, typed=(slot, text))
+    state.latest_message.update({"intent": {"name": "support_assault"}, "risk": ASSAULT})
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, state, DOMAIN)
+    changed = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+    assert responses(dispatcher) == ["utter_support_assault"]  # the help for that harm, not "that's not a date"
+    assert changed[slot] is None  # not taken as the answer ("he punched me" is no role "affected")
+    assert changed.get("requested_slot", slot) == slot  # the same question again

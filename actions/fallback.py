@@ -52,6 +52,7 @@ TITLES: dict[str, str] = {
     "complain_commissioner": "Complaining about the Commissioner",
     "start_complaint": "Starting a complaint here",
     "case_status": "Checking on my case",
+    "complaint_status": "Checking on my complaint",
     "ask_track_my_crime": "What Track My Crime is",
     "lost_crime_reference": "I've lost my crime reference number",
     "lost_property": "Something I've lost",
@@ -65,8 +66,12 @@ TITLES: dict[str, str] = {
     "local_policing_team": "My local policing team",
     "other_force_area": "Police outside Hertfordshire",
 }
-# Not topics: offering "Did you mean 'no'?" helps nobody.
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "stop", "feedback", "thank", "goodbye", "emergency"}
+# Not topics: offering "Did you mean 'no'?" helps nobody. Nor are a form's steps (a typed reference, the complaint
+# read-back's Submit / Change, "why do you ask?"): pressed outside their form they would submit or explain nothing.
+NOT_OFFERED = {
+    "nlu_fallback", "out_of_scope", "affirm", "deny", "stop", "feedback", "thank", "goodbye", "emergency",
+    "case_detail", "complaint_submit", "complaint_change", "complaint_why",
+}  # fmt: skip
 
 
 def title_for(intent: str) -> str:

@@ -56,3 +56,14 @@ async def test_with_nothing_plausible_only_something_else_is_offered():
 
 def test_unknown_intents_get_their_name_in_words():
     assert title_for("some_new_topic") == "Some new topic"
+
+
+async def test_form_steps_are_never_offered_as_topics():
+    # Pressing "Complaint submit" or "Case detail" outside a form sends a form step, not a question.
+    messages = await _run(
+        [("complaint_submit", 0.3), ("case_detail", 0.2), ("complaint_why", 0.1), ("complaint_change", 0.1),
+         ("complaint_status", 0.08)]
+    )
+    buttons = messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/complaint_status", "/out_of_scope"]
+    assert buttons[0]["title"] == "Checking on my complaint"

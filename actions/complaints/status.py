@@ -83,3 +83,15 @@ class ActionCheckComplaintStatus(Action):
                 team_phone=TEAM_PHONE,
             )
         return [SlotSet(slot, None) for slot in (*slots.STATUS_SLOTS, slots.FAILURES)]
+
+
+class ActionClearComplaintStatus(Action):
+    """Forgets the status check's details when the resident stops it; a complaint waiting to be sent is kept."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_clear_complaint_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Clear the reference and e-mail typed for the check (not the complaint form's answers)."""
+        return [SlotSet(slot, None) for slot in (*slots.STATUS_SLOTS, slots.FAILURES)]

@@ -50,3 +50,14 @@ async def test_status_form_explains_a_malformed_reference(db):
     events = await status.ValidateComplaintStatusForm().run(dispatcher, state, DOMAIN)
     assert SlotSet("complaint_status_reference", None) in events
     assert responses(dispatcher) == ["utter_complaint_status_reference_invalid"]
+
+
+async def test_stopping_the_check_forgets_its_details_but_keeps_a_complaint_waiting_to_be_sent():
+    details = {"complaint_status_reference": "CRT-2026-00001", "complaint_status_email": "x@example.com",
+               "complaint_failures": {"complaint_status_email": 1}}
+    events = await status.ActionClearComplaintStatus().run(
+        CollectingDispatcher(), tracker({**ANSWERS, **details}), DOMAIN
+    )
+    assert events == [SlotSet("complaint_status_reference", None), SlotSet("complaint_status_email", None),
+                      SlotSet("complaint_failures", None)]
+    assert not {event["name"] for event in events} & set(ANSWERS)  # the unsent complaint's answers stay

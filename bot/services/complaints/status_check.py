@@ -48,7 +48,7 @@ class ComplaintStatus:
     def of(cls, complaint: Complaint) -> ComplaintStatus:
         """The resident's view of a ticket."""
         text = PUBLIC_STATUS[complaint.status]
-        submitted_on = complaint.created_at.date()
+        submitted_on = clock.local_date(complaint.created_at)  # the day it was made in Hertfordshire, as its reference
         return cls(complaint.reference, complaint.status, text, submitted_on, complaint.acknowledge_by)
 
 

@@ -1,6 +1,6 @@
 """The resident's complaint status check: reference + e-mail, no disclosure on mismatch, limits, audit."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -46,6 +46,13 @@ async def test_the_right_email_gets_the_status(session, ticket):
     assert lookup.found.status_text == status_check.PUBLIC_STATUS["new"]
     await workflow.change_status(session, ticket, "acknowledged", actor="staff:1", staff_id=None)
     assert (await check(session)).found.status_text == status_check.PUBLIC_STATUS["acknowledged"]
+
+
+async def test_a_complaint_made_after_midnight_in_summer_is_dated_as_in_hertfordshire(session):
+    made = datetime(2026, 6, 1, 23, 30, tzinfo=timezone.utc)  # 00:30 on 2 June, British Summer Time
+    complaint, _ = await tickets.create(session, DETAILS, sender_id="filer", key="k", now=made)
+    lookup = await check(session, reference=complaint.reference, now=made + timedelta(days=1))
+    assert lookup.found.submitted_on == date(2026, 6, 2)
 
 
 @pytest.mark.parametrize(

@@ -78,10 +78,18 @@ def normalise_recorded(text: str) -> str:
     return answer
 
 
+# Words no name has, in a sentence of four or more words: "I want to take my complaint further" typed at the name
+# question. Names are otherwise taken as typed (any script, any length up to NAME_MAX), so no real name is refused.
+_SENTENCE_WORDS = frozenset({"my", "me", "want", "complaint", "complain", "complaining", "i'm", "im", "am", "was"})
+
+
 def normalise_name(text: str) -> str:
-    """The complainant's name as typed, without "my name is": some letters, 2 to NAME_MAX characters."""
+    """The complainant's name as typed, without "my name is": some letters, 2 to NAME_MAX characters, no sentence."""
     name = names.without_lead_in(text).strip(".")
     if not 2 <= len(name) <= NAME_MAX or not _LETTER.search(name) or replies.is_skip(name):
+        raise ComplaintError("name")
+    words = [word.strip(".,!?").replace("\u2019", "'") for word in name.lower().split()]
+    if len(words) >= 4 and _SENTENCE_WORDS.intersection(words):
         raise ComplaintError("name")
     return name
 

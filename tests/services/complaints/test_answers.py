@@ -124,6 +124,22 @@ def test_names_lose_their_lead_in_and_need_letters():
         assert error.value.field == "name"
 
 
+@pytest.mark.parametrize("typed", [
+    "I want to take my complaint further", "i\u2019m not giving my name", "I was the one he shouted at me",
+])
+def test_a_sentence_about_the_complaint_is_not_a_name(typed):
+    with pytest.raises(ComplaintError):
+        answers.normalise_name(typed)
+
+
+@pytest.mark.parametrize("name", [
+    "Sam Taylor", "Mary-Jane O'Neil", "I. M. Pei", "Ma Me Ling", "Maria del Carmen García López",
+    "Amy Was", "Dr Sam Taylor-Smith Jr", "Nguyễn Thị Minh Khai",
+])
+def test_names_of_any_length_and_script_are_taken_as_typed(name):
+    assert answers.normalise_name(name) == name.strip(".")
+
+
 def test_what_happened_needs_a_few_words_and_is_cut_at_the_limit():
     assert answers.normalise_narrative("  he shouted at me  ") == "he shouted at me"
     assert len(answers.normalise_narrative("word " * 2000)) == answers.NARRATIVE_MAX

@@ -80,7 +80,7 @@ def normalise_recorded(text: str) -> str:
 
 # Words no name has, in a sentence of four or more words: "I want to take my complaint further" typed at the name
 # question. Names are otherwise taken as typed (any script, any length up to NAME_MAX), so no real name is refused.
-_SENTENCE_WORDS = frozenset({"my", "me", "want", "complaint", "complain", "complaining", "i'm", "im", "am", "was"})
+_SENTENCE_WORDS = frozenset({"my", "want", "complaint", "complain", "complaining", "i'm", "im"})
 
 
 def normalise_name(text: str) -> str:

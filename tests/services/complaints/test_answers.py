@@ -125,7 +125,7 @@ def test_names_lose_their_lead_in_and_need_letters():
 
 
 @pytest.mark.parametrize("typed", [
-    "I want to take my complaint further", "i\u2019m not giving my name", "I was the one he shouted at me",
+    "I want to take my complaint further", "i\u2019m not giving my name", "I am not telling you my name",
 ])
 def test_a_sentence_about_the_complaint_is_not_a_name(typed):
     with pytest.raises(ComplaintError):
@@ -134,7 +134,7 @@ def test_a_sentence_about_the_complaint_is_not_a_name(typed):
 
 @pytest.mark.parametrize("name", [
     "Sam Taylor", "Mary-Jane O'Neil", "I. M. Pei", "Ma Me Ling", "Maria del Carmen García López",
-    "Amy Was", "Dr Sam Taylor-Smith Jr", "Nguyễn Thị Minh Khai",
+    "Amy Was", "Tran Thi Me Linh", "Dr Sam Taylor-Smith Jr", "Nguyễn Thị Minh Khai",
 ])
 def test_names_of_any_length_and_script_are_taken_as_typed(name):
     assert answers.normalise_name(name) == name.strip(".")

@@ -15,22 +15,29 @@ from bot import supervisor
 from bot.settings import Settings
 from bot.stack import free_port
 
-# A tiny HTTP server: port, seconds to live (0: forever), and a marker file: when given, it dies only once.
+# A tiny HTTP server: port, a trigger file ("": none) and "once". While the trigger file exists, it answers a
+# health check and then exits, but never the first request: the probe that found it ready, so it always dies
+# running, never while starting, however slow the machine. With "once" it deletes the trigger as it dies, so the
+# server started in its place stays up. (Triggered by the test, not after some seconds: nothing here races.)
 SERVE = (
-    "import http.server, os, sys, threading\n"
-    "port, life, once = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]\n"
-    "server = http.server.HTTPServer(('127.0.0.1', port), http.server.SimpleHTTPRequestHandler)\n"
-    "dies = life > 0 and not (once and os.path.exists(once))\n"
-    "if dies and once: open(once, 'w').close()\n"
+    "import http.server, os, sys\n"
+    "port, trigger, once = int(sys.argv[1]), sys.argv[2], sys.argv[3] == 'once'\n"
     "code = int(os.environ.get('EXIT_CODE', '3'))\n"
-    "if dies: threading.Timer(life, lambda: os._exit(code)).start()\n"
-    "server.serve_forever()\n"
+    "class Handler(http.server.SimpleHTTPRequestHandler):\n"
+    "    answered = 0\n"
+    "    def do_GET(self):\n"
+    "        super().do_GET()\n"
+    "        Handler.answered += 1\n"
+    "        if Handler.answered > 1 and trigger and os.path.exists(trigger):\n"
+    "            if once: os.remove(trigger)\n"
+    "            os._exit(code)\n"
+    "http.server.HTTPServer(('127.0.0.1', port), Handler).serve_forever()\n"
 )
 
 
-def _service(name, life=0.0, once="", **extra):
+def _service(name, trigger="", once=False, **extra):
     port = free_port()
-    command = [sys.executable, "-c", SERVE, str(port), str(life), str(once)]
+    command = [sys.executable, "-c", SERVE, str(port), str(trigger), "once" if once else ""]
     return supervisor.Service(name, command, f"http://127.0.0.1:{port}/", **extra)
 
 
@@ -65,12 +72,14 @@ def _stop(task):
 
 
 async def test_a_dead_service_is_restarted_and_the_others_keep_running(tmp_path, capsys):
-    # Dies 3 s after it starts: after the readiness probe (polled every second) has seen it, so once running.
-    steady, flaky = _service("steady"), _service("flaky", life=3, once=tmp_path / "died")
+    die = tmp_path / "die"
+    steady, flaky = _service("steady"), _service("flaky", trigger=die, once=True)
     sup = supervisor.Supervisor(_settings(tmp_path), [[steady, flaky]], "Everything is running")
     task = await _started(capsys, sup)
     first, steady_pid = sup.procs["flaky"].pid, sup.procs["steady"].pid
+    die.touch()  # at its next health check, flaky exits with code 3
     await _until(lambda: sup.procs["flaky"].pid != first and sup.procs["flaky"].returncode is None)
+    assert not die.exists()  # it was the one that died, once
     await _until(lambda: "flaky is healthy again" in capsys.readouterr().err)
     assert sup.procs["steady"].pid == steady_pid and sup.procs["steady"].returncode is None
     state = json.loads((tmp_path / supervisor.STATE_FILE).read_text())
@@ -80,17 +89,22 @@ async def test_a_dead_service_is_restarted_and_the_others_keep_running(tmp_path,
 
 
 async def test_a_clean_exit_is_a_death_to_recover_from(tmp_path, capsys):
-    clean = _service("actions", life=3, once=tmp_path / "exited", env={"EXIT_CODE": "0"})
+    exit_now = tmp_path / "exit"
+    clean = _service("actions", trigger=exit_now, once=True, env={"EXIT_CODE": "0"})
     sup = supervisor.Supervisor(_settings(tmp_path), [[clean]], "Everything is running")
     task = await _started(capsys, sup)
     first = sup.procs["actions"].pid
+    exit_now.touch()
     await _until(lambda: sup.procs["actions"].pid != first)
+    assert not exit_now.exists()
     await _until(lambda: "actions is healthy again" in capsys.readouterr().err)
     assert await _stop(task) == 0
 
 
 async def test_restarts_back_off_and_stop_everything_after_repeated_failures(tmp_path, capsys):
-    steady, dying = _service("svc0"), _service("svc1", life=2.5)  # ready (polled every second), then dies
+    dies = tmp_path / "die"
+    dies.touch()  # and stays: every svc1 started is found ready, then exits at its first health check
+    steady, dying = _service("svc0"), _service("svc1", trigger=dies)
     sup = supervisor.Supervisor(_settings(tmp_path), [[steady, dying]], "Everything is running")
     assert await asyncio.wait_for(sup.run(), 60) == 1
     assert all(proc.returncode is not None for proc in sup.procs.values())

@@ -184,10 +184,11 @@ def _action_server_hung(stack):
         os.kill(actions.pid, signal.SIGCONT)
 
 
-def _timed(stack, sender, message):
-    started = time.monotonic()
-    status, body = stack.request("POST", "/api/chat", {"sender": sender, "message": message})
-    return status, body, time.monotonic() - started
+def _sent(stack, sender, message):
+    """(status, body) of one message. The action server never answers while hung, nor does Rasa without it: an
+    answer at all means the web app gave up waiting (how soon, within BOT_RASA_TIMEOUT: tests/web/test_relay.py).
+    Were it to wait on, the request's own timeout would fail the test."""
+    return stack.request("POST", "/api/chat", {"sender": sender, "message": message})
 
 
 def test_a_hung_action_server_gets_an_apology_in_time_and_the_form_carries_on(stack):
@@ -196,9 +197,9 @@ def test_a_hung_action_server_gets_an_apology_in_time_and_the_form_carries_on(st
     assert "What's your name?" in stack.chat(sender, "I was affected")[-1]["text"]
     with _action_server_hung(stack):
         for _ in range(2):  # the next message does not hang behind the first (Rasa's lock is free again)
-            status, body, elapsed = _timed(stack, sender, "Robin Example")
+            status, body = _sent(stack, sender, "Robin Example")
             assert status == 504, body
-            assert elapsed < 5.5
+            assert body["error"]["code"] == "assistant_timeout"
             message = body["error"]["message"]
             assert "01707 806100" in message and "999" in message  # the complaint form was in progress
     # The hung turns left nothing behind: the name is asked for once more, and the role answered before is kept.
@@ -222,6 +223,6 @@ def test_a_button_pressed_twice_asks_its_question_again_rather_than_taking_the_p
 
 def test_with_the_action_server_hung_a_new_conversation_gets_the_general_numbers(stack):
     with _action_server_hung(stack):
-        status, body, elapsed = _timed(stack, str(uuid.uuid4()), "/start_complaint")
-    assert status in (502, 504) and elapsed < 5.5
+        status, body = _sent(stack, str(uuid.uuid4()), "/start_complaint")
+    assert status in (502, 504), body
     assert "101" in body["error"]["message"] and "999" in body["error"]["message"]

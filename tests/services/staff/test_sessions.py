@@ -106,4 +106,5 @@ async def test_revoking_all_tokens_stamps_when(session, officer):
     assert await staff_sessions.revoke_api_tokens(session, officer.id, actor="cli") == 2
     assert await staff_sessions.revoke_api_tokens(session, officer.id, actor="cli") == 0
     tokens = await staff_sessions.api_tokens(session, officer.id)
+    assert len(tokens) == 2  # listed still, revoked: all() of no tokens would pass whatever revoking did
     assert all(token.revoked and token.revoked_at is not None for token in tokens)

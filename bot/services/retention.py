@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +34,7 @@ from bot.db.models import (
     FoundItem,
     LostReport,
 )
-from bot.services import attempt_limits, forgetting, lookup_alerts, tracker_events
+from bot.services import attempt_limits, clock, forgetting, lookup_alerts, tracker_events
 from bot.settings import Settings
 
 ANONYMISED = "[removed]"  # what a complaint's name becomes once its personal data is gone
@@ -107,13 +107,23 @@ async def complaints_due(session: AsyncSession, *, closed_before: datetime) -> l
 
 
 async def anonymise_complaint(session: AsyncSession, complaint: Complaint) -> None:
-    """Remove a complaint's personal data and its conversation, keeping the anonymous ticket."""
+    """Remove a complaint's personal data and its conversation, keeping the anonymous ticket.
+
+    A conversation can hold several complaints: it stays while another of them keeps its personal data.
+    """
     for name, value in COMPLAINT_PERSONAL_FIELDS.items():
         setattr(complaint, name, value)
     await session.execute(delete(ComplaintNote).where(ComplaintNote.complaint_id == complaint.id))
     await session.execute(update(ComplaintFlag).where(ComplaintFlag.complaint_id == complaint.id).values(triggers=[]))
-    await tracker_events.delete_conversations(session, [complaint.sender_id])
     await session.flush()
+    if not await conversation_kept_for(session, complaint.sender_id):
+        await tracker_events.delete_conversations(session, [complaint.sender_id])
+
+
+async def conversation_kept_for(session: AsyncSession, sender_id: str) -> list[str]:
+    """The references of complaints made in this conversation whose personal data is still kept (it stays)."""
+    query = select(Complaint.reference).where(Complaint.sender_id == sender_id, Complaint.name != ANONYMISED)
+    return list((await session.scalars(query.order_by(Complaint.id))).all())
 
 
 async def _kept_conversations(session: AsyncSession) -> set[str]:
@@ -139,7 +149,7 @@ async def lost_reports_due(session: AsyncSession, *, policy: Retention, now: dat
 
 async def purge(session: AsyncSession, policy: Retention, *, now: datetime) -> Purged:
     """Delete everything past its retention in the caller's transaction; returns what went."""
-    purged = Purged()
+    now, purged = _utc(now), Purged()
     for complaint in await complaints_due(session, closed_before=now - policy.complaints):
         await anonymise_complaint(session, complaint)
         purged.complaints_anonymised += 1
@@ -162,12 +172,18 @@ async def purge(session: AsyncSession, policy: Retention, *, now: datetime) -> P
     return purged
 
 
+def _utc(now: datetime) -> datetime:
+    # SQLite stores times as UTC text without their zone and compares them as text: a cutoff in another zone
+    # (or a naive one, taken as UTC like every stored time) must be UTC, or rows go hours early or late.
+    return clock.aware(now).astimezone(timezone.utc)
+
+
 async def forms_to_sweep(session: AsyncSession, policy: Retention, *, now: datetime) -> list[str]:
     """Conversations holding form values with no message for `form_idle` (a form left half-filled)."""
-    return await tracker_events.forms_left_idle(session, before=now - policy.form_idle)
+    return await tracker_events.forms_left_idle(session, before=_utc(now) - policy.form_idle)
 
 
 async def sweep_form(session: AsyncSession, sender_id: str, policy: Retention, *, now: datetime) -> int:
     """Remove one idle conversation's form values under its lock (call first in a new transaction)."""
     await forgetting.lock_conversation(session, sender_id)
-    return await tracker_events.remove_form_values(session, sender_id, idle_before=now - policy.form_idle)
+    return await tracker_events.remove_form_values(session, sender_id, idle_before=_utc(now) - policy.form_idle)

@@ -32,13 +32,21 @@ def resolve(settings: Settings) -> str:
 
 def _create(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole to a file of our own (0600: only this user reads it), then linked into place: a process
+    # starting at the same moment never reads a half-written or empty key, and only one key is ever linked.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        # O_EXCL: two processes starting at once cannot both write a key; 0600: only this user reads it.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_urlsafe(48) + "\n")
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process linked its key first: everyone uses that one
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 def current() -> bytes:

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import AuditEntry, Complaint, ComplaintNote, LookupAlert, LostReport
-from bot.services import audit, lookup_alerts, retention
-from bot.services.complaints.transcript import transcript
+from bot.services import audit, lookup_alerts, retention, tracker_events
+from bot.services.complaints.transcript import Line, transcript
 from bot.services.parsing import ParseError
 from bot.services.parsing.contact import normalise_email, normalise_phone
 
@@ -26,6 +26,11 @@ OPEN_COMPLAINT_KEPT = (
     "contact details and account, must be kept while it is handled (Police Reform Act 2002, Schedule 3, and "
     "the Police (Complaints and Misconduct) Regulations 2020). It is anonymised {days} days after it is closed; "
     "run the erasure again once it is closed to anonymise it straight away."
+)
+
+CONVERSATION_KEPT = (
+    "the conversation behind complaint {reference}: it is also the conversation behind {others}, whose personal "
+    "data is still held, so it is kept with it and removed when that complaint is anonymised."
 )
 
 
@@ -139,6 +144,11 @@ async def _audit_entries(
     return list((await session.scalars(query)).all())
 
 
+async def _whole_transcript(session: AsyncSession, sender_id: str) -> list[Line]:
+    # The staff pages show the first TRANSCRIPT_LIMIT messages; the person is owed every one of them.
+    return await transcript(session, sender_id, limit=await tracker_events.message_count(session, sender_id))
+
+
 async def export(session: AsyncSession, subject: Subject, *, actor: str, now: datetime) -> dict[str, Any]:
     """One JSON-ready document of everything held about the person; audited."""
     complaints = await complaints_of(session, subject)
@@ -146,7 +156,7 @@ async def export(session: AsyncSession, subject: Subject, *, actor: str, now: da
     conversations = [
         {"complaint": complaint.reference,
          "transcript": [{"speaker": line.speaker, "text": line.text, "at": line.at}
-                        for line in await transcript(session, complaint.sender_id)]}
+                        for line in await _whole_transcript(session, complaint.sender_id)]}
         for complaint in complaints
     ]  # fmt: skip
     refs = [complaint.reference for complaint in complaints] + [report.reference for report in reports]
@@ -179,17 +189,23 @@ async def erase(
     session: AsyncSession, subject: Subject, *, actor: str, complaint_retention_days: int
 ) -> Erasure:
     """Remove the person's lost reports and closed complaints' personal data; keep open complaints (and say so)."""
-    erasure = Erasure()
+    erasure, anonymised = Erasure(), []
     for complaint in await complaints_of(session, subject):
         if complaint.status == "closed":
             await retention.anonymise_complaint(session, complaint)
-            erasure.removed.append(f"complaint {complaint.reference}: personal data and conversation removed")
+            anonymised.append(complaint)
         else:
             erasure.kept.append(
                 OPEN_COMPLAINT_KEPT.format(
                     reference=complaint.reference, status=complaint.status, days=complaint_retention_days
                 )
             )
+    for complaint in anonymised:  # once all are done: a conversation behind two of theirs went with the last
+        if holders := await retention.conversation_kept_for(session, complaint.sender_id):
+            erasure.removed.append(f"complaint {complaint.reference}: personal data removed")
+            erasure.kept.append(CONVERSATION_KEPT.format(reference=complaint.reference, others=", ".join(holders)))
+        else:
+            erasure.removed.append(f"complaint {complaint.reference}: personal data and conversation removed")
     for report in await lost_reports_of(session, subject):
         erasure.removed.append(f"lost report {report.reference}: deleted")
         await session.delete(report)

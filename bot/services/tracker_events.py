@@ -51,6 +51,14 @@ async def messages(session: AsyncSession, sender_id: str, *, limit: int) -> list
     return [(type_name, data, timestamp) for type_name, data, timestamp in (await session.execute(query)).all()]
 
 
+async def message_count(session: AsyncSession, sender_id: str) -> int:
+    """How many messages this conversation holds (0 if Rasa never ran here)."""
+    if not sender_id or not await exists(session):
+        return 0
+    query = select(func.count()).where(EVENTS.c.sender_id == sender_id, EVENTS.c.type_name.in_(MESSAGE_TYPES))
+    return int(await session.scalar(query) or 0)
+
+
 async def forget(session: AsyncSession, sender_id: str) -> int:
     """Delete every event of this conversation; returns how many rows went (0 if Rasa never ran here)."""
     return await delete_conversations(session, [sender_id])
@@ -79,19 +87,24 @@ async def delete_idle_conversations(session: AsyncSession, sender_ids: Sequence[
     """Delete these conversations, each only if it is still idle since `before`; returns how many went.
 
     A resident may come back between finding the idle conversations and deleting them. What the tracker store
-    knows of each (its row in tracker_senders) goes first: deleting it waits for a save that holds it, and a
-    store whose row is gone reads the conversation again from its events, never from its cache. The events go
-    next, only if none is newer than `before` by then, so a turn stored meanwhile keeps its conversation.
+    knows of each (its row in tracker_senders) is locked first, which waits for a save that holds it (SQLite:
+    the delete waits for the write lock). The events go next, only if none is newer than `before` by then, so a
+    turn stored meanwhile keeps its conversation; then the row of each conversation whose events all went, so
+    the store reads it again from its events, never from its cache. A conversation kept keeps its row
+    untouched (its events are too): the form sweep still finds the form values its new turn stored.
     """
     if not sender_ids or not await exists(session):
         return 0
     newer = EVENTS.alias("newer")
     recent = select(newer.c.id).where(newer.c.sender_id == EVENTS.c.sender_id, newer.c.timestamp >= before.timestamp())
+    left = select(EVENTS.c.id).where(EVENTS.c.sender_id == SENDERS.c.sender_id)
     gone, senders = 0, await _has_senders(session)
     for chunk in _chunks(sender_ids):
         if senders:
-            await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk)))
+            await session.execute(select(SENDERS.c.sender_id).where(SENDERS.c.sender_id.in_(chunk)).with_for_update())
         await session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk), ~recent.exists()))
+        if senders:
+            await session.execute(delete(SENDERS).where(SENDERS.c.sender_id.in_(chunk), ~left.exists()))
         remaining = select(func.count(EVENTS.c.sender_id.distinct())).where(EVENTS.c.sender_id.in_(chunk))
         gone += len(chunk) - int(await session.scalar(remaining) or 0)
     return gone

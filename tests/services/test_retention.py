@@ -3,6 +3,7 @@
 import asyncio
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, text
@@ -14,6 +15,7 @@ from bot.db.models import (
     ComplaintLookupAttempt,
     ComplaintNote,
     ComplaintStatusChange,
+    ForgottenConversation,
     FoundItem,
     LookupAlert,
     LostReport,
@@ -82,10 +84,16 @@ async def test_a_conversation_that_gets_a_turn_while_the_purge_runs_is_kept_whol
 
     async def then_the_resident_comes_back(*args, **kwargs):
         idle = await found(*args, **kwargs)
-        # Stored by Rasa after the purge found the conversation idle, before it deleted it.
+        # Stored by Rasa after the purge found the conversation idle, before it deleted it: a form's question
+        # answered, as the tracker store saves it (the event, then its row: a new version, form values held).
         await session.execute(
             text("INSERT INTO events (id, sender_id, type_name, timestamp, data) VALUES (99, 'back', 'user', :t, :d)"),
             {"t": NOW.timestamp(), "d": '{"event": "user", "text": "i am back"}'},
+        )
+        await session.execute(
+            text("UPDATE tracker_senders SET version = version + 1, form_values = :held, updated_at = :t"
+                 " WHERE sender_id = 'back'"),
+            {"t": NOW.timestamp(), "held": True},
         )
         return idle
 
@@ -94,8 +102,13 @@ async def test_a_conversation_that_gets_a_turn_while_the_purge_runs_is_kept_whol
     assert purged.conversations == 1
     assert await stored(session, "gone") == []
     assert await stored(session, "back") == [*_said("first visit"), *_said("i am back")]
-    # What the tracker store knew of both is gone: it reads "back" again from its events at the next turn.
-    assert (await session.execute(text("SELECT sender_id FROM tracker_senders"))).scalars().all() == []
+    # What the tracker store knew of "gone" is gone; "back" keeps its row as its save left it (the events it
+    # stands for are untouched), so the sweep still removes the form's values if the resident leaves now.
+    rows = (await session.execute(text("SELECT sender_id, version FROM tracker_senders"))).all()
+    assert [tuple(row) for row in rows] == [("back", 2)]
+    assert await retention.forms_to_sweep(session, POLICY, now=NOW + POLICY.form_idle + timedelta(minutes=1)) == [
+        "back"
+    ]
 
 
 async def test_a_turn_being_saved_while_the_purge_runs_keeps_its_conversation_and_no_stale_copy(sessions):
@@ -122,8 +135,9 @@ async def test_a_turn_being_saved_while_the_purge_runs_keeps_its_conversation_an
     assert purged.conversations == 0
     async with sessions() as session:
         assert await stored(session, "back") == [*_said("first visit"), *_said("i am back")]
-        # No row: no version under which the store's cached copy could still be served.
-        assert (await session.execute(text("SELECT sender_id FROM tracker_senders"))).scalars().all() == []
+        # Its row is the save's (version 2, what the saving store cached): nothing it stands for was deleted.
+        rows = (await session.execute(text("SELECT sender_id, version FROM tracker_senders"))).all()
+        assert [tuple(row) for row in rows] == [("back", 2)]
 
 
 async def test_a_complaint_loses_its_personal_data_its_period_after_closing(session):
@@ -143,6 +157,21 @@ async def test_a_complaint_loses_its_personal_data_its_period_after_closing(sess
     everything = " ".join(str(row) for row in (await session.execute(select(Complaint.__table__))).all())
     assert everything.lower().count("zebedee") == 2 * 2  # name and e-mail of the two kept complaints only
     assert (await retention.purge(session, POLICY, now=NOW)).complaints_anonymised == 0
+
+
+async def test_a_conversation_behind_two_complaints_stays_until_both_lose_their_personal_data(session):
+    old = (NOW - 3000 * DAY).timestamp()
+    await create_conversations(session, {"both": (old, _said("two complaints"))})
+    first = await _complaint(session, "k1", "both", closed_at=NOW - 2191 * DAY)
+    second = await _complaint(session, "k2", "both", now=NOW - 3000 * DAY)  # made in it too, still open
+    assert (await retention.purge(session, POLICY, now=NOW)).complaints_anonymised == 1
+    await session.refresh(first)
+    assert first.name == retention.ANONYMISED and await stored(session, "both") == _said("two complaints")
+    second.status = "closed"
+    second.history.append(ComplaintStatusChange(from_status="new", to_status="closed", at=NOW - 2191 * DAY))
+    await session.flush()
+    assert (await retention.purge(session, POLICY, now=NOW)).complaints_anonymised == 1
+    assert await stored(session, "both") == []
 
 
 async def _report(session, reference_date, *, item_disposed=None):
@@ -238,3 +267,31 @@ async def test_a_form_left_idle_loses_its_values(sessions, idle_minutes, swept):
         row = (await session.execute(query)).one()
         assert (row.version, bool(row.form_values)) == ((2, False) if swept else (1, True))
         assert await retention.forms_to_sweep(session, POLICY, now=NOW) == []
+
+
+SUMMER = datetime(2026, 7, 20, 10, 0, tzinfo=timezone.utc)  # British Summer Time: London is UTC+1
+
+
+@pytest.mark.parametrize("now", [SUMMER, SUMMER.astimezone(ZoneInfo("Europe/London"))], ids=["utc", "london"])
+async def test_a_row_exactly_at_its_cutoff_stays_and_one_a_second_older_goes_whatever_the_zone_of_now(session, now):
+    second = timedelta(seconds=1)
+    at, past = {}, {}
+    for name, period in (("audit", POLICY.audit), ("forgotten", POLICY.conversations), ("alerts", POLICY.alerts),
+                         ("complaints", POLICY.complaints), ("lost", POLICY.lost_reports)):  # fmt: skip
+        at[name], past[name] = SUMMER - period, SUMMER - period - second
+    for label, when in (("at", at), ("past", past)):
+        (await audit.record(session, actor="cli", action=f"test.{label}")).at = when["audit"]
+        session.add(ForgottenConversation(sender_hash=label, forgotten_at=when["forgotten"]))
+        await _alert(session, f"41/0000{len(label)}/24", last_failure=when["alerts"])
+        await _complaint(session, f"k-{label}", f"s-{label}", closed_at=when["complaints"])
+        await _report(session, when["lost"])
+    await create_conversations(session, {"at": ((SUMMER - POLICY.conversations).timestamp(), _said("kept")),
+                                         "past": ((SUMMER - POLICY.conversations - second).timestamp(), _said("x"))})
+    purged = await retention.purge(session, POLICY, now=now)
+    assert purged == retention.Purged(conversations=1, complaints_anonymised=1, lost_reports=1, audit_entries=1,
+                                      forgotten_records=1, status_check_alerts=1)  # fmt: skip
+    assert (await session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("test.%")))).all() == [
+        "test.at"
+    ]
+    assert (await session.scalars(select(ForgottenConversation.sender_hash))).all() == ["at"]
+    assert await stored(session, "at") == _said("kept") and await stored(session, "past") == []

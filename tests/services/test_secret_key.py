@@ -52,3 +52,23 @@ def test_pseudonyms_depend_on_the_key_and_are_not_the_unkeyed_hash():
     # Anyone could compute the old label for every reference; without the key nobody can compute these.
     unkeyed = hashlib.sha256(f"case-ref:{reference}".encode()).hexdigest()
     assert unkeyed[:16] not in first and unkeyed[:32] not in first
+
+
+def test_a_process_starting_while_the_key_is_written_gets_the_same_key_never_an_empty_file(tmp_path, monkeypatch):
+    settings = replace(Settings(), secret_key="", var_dir=tmp_path)
+    opened, meanwhile = secret_key.os.fdopen, []
+
+    def another_process_starts(descriptor, mode):
+        # The key file is being made but nothing is written yet: a second process resolves the key now.
+        monkeypatch.setattr(secret_key.os, "fdopen", opened)  # (the second process writes its key undisturbed)
+        try:
+            meanwhile.append(secret_key.resolve(settings))
+        except RuntimeError as exc:
+            meanwhile.append(exc)
+        return opened(descriptor, mode)
+
+    monkeypatch.setattr(secret_key.os, "fdopen", another_process_starts)
+    key = secret_key.resolve(settings)
+    assert meanwhile == [key] and secret_key.resolve(settings) == key
+    assert [path.name for path in tmp_path.iterdir()] == [secret_key.KEY_FILE]  # no draft left behind
+    assert stat.S_IMODE((tmp_path / secret_key.KEY_FILE).stat().st_mode) == 0o600

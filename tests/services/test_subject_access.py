@@ -1,6 +1,7 @@
 """Subject access and erasure: one person's tickets, reports, conversations and audit entries, by e-mail or phone."""
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +15,7 @@ from bot.services.complaints.details import ComplaintDetails
 from bot.services.lost_property.reports import create_report
 from bot.services.lost_property.search import LostQuery
 from bot.services.subject_access import Subject, erase, export
-from tests.rasa_events import create_conversations
+from tests.rasa_events import create_conversations, stored
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 ZEB = ComplaintDetails(complainant_role="affected", name="Zebedee Quux", narrative="PC Smith pushed me",
@@ -98,3 +99,49 @@ async def test_erasure_removes_closed_complaints_and_reports_and_keeps_an_open_c
     assert (await session.scalars(select(LostReport))).all() == []
     entry = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "subject.erased"))).one()
     assert entry.details == {"removed": 2, "kept": 1} and entry.subject == Subject.parse("07700900123").label
+
+
+async def test_erasing_a_closed_complaint_keeps_the_conversation_of_another_still_held(session, held):
+    # A second complaint made later in the same conversation, still being handled: its transcript must stay.
+    later, _ = await tickets.create(session, OTHER, sender_id="zeb-chat", key="k4", now=NOW)
+    erasure = await erase(session, Subject.parse("zebedee@example.org"), actor="cli", complaint_retention_days=2190)
+    assert f"complaint {held['closed']}: personal data removed" in erasure.removed
+    assert any(held["closed"] in line and later.reference in line for line in erasure.kept), erasure.kept
+    assert [e["text"] for e in await stored(session, "zeb-chat")] == ["I want to complain", "What's your name?"]
+    names = dict((await session.execute(select(Complaint.reference, Complaint.name))).all())
+    assert names[held["closed"]] == "[removed]"
+
+
+async def test_erasing_every_complaint_of_a_conversation_removes_it(session, held):
+    second, _ = await tickets.create(session, ZEB, sender_id="zeb-chat", key="k4", now=NOW)
+    second.status = "closed"
+    await session.flush()
+    erasure = await erase(session, Subject.parse("zebedee@example.org"), actor="cli", complaint_retention_days=2190)
+    removed = "personal data and conversation removed"
+    assert [line for line in erasure.removed if line.startswith("complaint")] == [
+        f"complaint {held['closed']}: {removed}", f"complaint {second.reference}: {removed}",
+    ]  # fmt: skip
+    assert await stored(session, "zeb-chat") == []
+
+
+async def test_the_export_finds_them_however_typed_and_nobody_with_a_similar_address(session, held):
+    await tickets.create(session, replace(ZEB, name="Ed Bee", email="bedee@example.org", phone=""), sender_id="x1",
+                         key="k5", now=NOW)  # fmt: skip
+    await tickets.create(session, replace(ZEB, name="Zeb Two", email="zebedee@example.org.uk", phone="07700900124"),
+                         sender_id="x2", key="k6", now=NOW)  # fmt: skip
+    document = await export(session, Subject.parse(" ZEBEDEE@Example.ORG "), actor="staff:7", now=NOW)
+    assert [c["reference"] for c in document["complaints"]] == [held["closed"], held["open"]]
+    assert {c["name"] for c in document["complaints"]} == {"Zebedee Quux"}
+    by_phone = await export(session, Subject.parse("07700900123"), actor="staff:7", now=NOW)
+    assert {c["name"] for c in by_phone["complaints"]} == {"Zebedee Quux"}
+    assert "Ed Bee" not in json.dumps(document) and "Zeb Two" not in json.dumps(by_phone)
+
+
+async def test_the_export_holds_the_whole_conversation_however_long(session):
+    said = [{"event": "user" if n % 2 == 0 else "bot", "text": f"message {n}"} for n in range(1203)]
+    await create_conversations(session, {"long-chat": (1.0, said)})
+    await tickets.create(session, ZEB, sender_id="long-chat", key="k1", now=NOW)
+    [conversation] = (await export(session, Subject.parse("zebedee@example.org"), actor="cli", now=NOW))[
+        "conversations"
+    ]
+    assert [line["text"] for line in conversation["transcript"]] == [event["text"] for event in said]

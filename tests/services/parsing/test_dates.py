@@ -58,7 +58,7 @@ def test_explicit_dates(typed, expected):
         ("the day before yesterday", date(2026, 11, 19)),
         ("day before yesterday", date(2026, 11, 19)),
         ("last week", date(2026, 11, 14)),
-        ("last month", date(2026, 10, 22)),
+        ("last month", date(2026, 10, 21)),  # a calendar month back
         ("last year", date(2025, 11, 21)),
         ("over the weekend", date(2026, 11, 14)),  # on a Saturday: the Saturday before
         ("3 days ago", date(2026, 11, 18)),

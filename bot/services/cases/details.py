@@ -22,6 +22,8 @@ FORCE_CODE = "41"  # Hertfordshire Constabulary's force code, the first part of 
 # Three parts: force code, serial (3-7 digits), year (2 or 4 digits); any of / - . \ or spaces between them.
 REFERENCE = re.compile(r"(?<!\d)(\d{2})\s*[/\\.\-\s]\s*(\d{3,7})\s*[/\\.\-\s]\s*(\d{4}|\d{2})(?!\d)")
 SURNAME_MAX = 60
+# Dashes a phone's "smart punctuation" or another keyboard may put between the parts: read as "-".
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-")
 
 # OWASP's minimum for Argon2id (19 MiB, 2 passes): slow enough to hurt guessing, fast enough for a chat.
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
@@ -49,7 +51,7 @@ def normalise_reference(raw: str, *, today: date | None = None) -> str:
     must be 20xx and is shortened to its last two digits; a two-digit year means 20yy. Years after this one and
     other forces' codes are refused with their own reason, so the caller can explain.
     """
-    match = REFERENCE.search(raw or "")
+    match = REFERENCE.search(_plain(raw or ""))
     if match is None:
         raise CaseDetailError("reference")
     force, serial, year = match.groups()
@@ -64,12 +66,22 @@ def normalise_reference(raw: str, *, today: date | None = None) -> str:
     return f"{FORCE_CODE}/{int(serial):05d}/{year}"
 
 
+def _plain(text: str) -> str:
+    """Full-width forms (NFKC), other scripts' digits as ASCII digits, dashes as "-", runs of spaces as one."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    ascii_digits = (str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+    return " ".join("".join(ascii_digits).split())
+
+
 def normalise_surname(raw: str) -> str:
     """The letters of a surname, case-folded and without accents, spaces, hyphens or apostrophes."""
     text = parsed(lambda typed: names.normalise_name(typed, max_length=SURNAME_MAX), raw, _error("surname"))
     decomposed = unicodedata.normalize("NFKD", text)
     # Combining accents are not letters, so "Zoë" and "Zoe" compare equal, as do "O'Brien" and "OBRIEN".
-    return "".join(char for char in decomposed if char.isalpha()).casefold()
+    letters = "".join(char for char in decomposed if char.isalpha()).casefold()
+    if not letters:  # "²" or "½" pass as word characters, but are no letters
+        raise CaseDetailError("surname")
+    return letters
 
 
 def normalise_postcode(raw: str) -> str:

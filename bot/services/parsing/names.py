@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.services.parsing import ParseError
 
@@ -21,9 +22,15 @@ def without_lead_in(raw: str) -> str:
     return " ".join(_LEAD_IN.sub("", raw or "").split())
 
 
+def _without_marks(text: str) -> str:
+    # Accents and vowel signs that stay separate characters (Devanagari, Gurmukhi, Thai...) belong to their letter.
+    return "".join(char for char in text if not unicodedata.category(char).startswith("M"))
+
+
 def normalise_name(raw: str, *, max_length: int) -> str:
-    """A name as typed (without its lead-in); ParseError("name") for digits, symbols or more than max_length."""
-    text = without_lead_in(raw)
-    if not text or len(text) > max_length or not _NAME.match(text):
+    """A name as typed (without its lead-in, accents composed: NFC); ParseError("name") for digits, symbols or more
+    than max_length."""
+    text = unicodedata.normalize("NFC", without_lead_in(raw))
+    if not text or len(text) > max_length or not _NAME.match(_without_marks(text)):
         raise ParseError("name")
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.services.parsing import ParseError
 
@@ -11,8 +12,11 @@ POSTCODE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2}
 
 
 def normalise_postcode(raw: str) -> str:
-    """A UK postcode found in what was typed, upper case with one space ("AL1 3AB"); ParseError("postcode") if none."""
-    match = POSTCODE.search((raw or "").upper())
+    """A UK postcode found in what was typed, upper case with one space ("AL1 3AB"); ParseError("postcode") if none.
+
+    Full-width letters and digits ("ＡＬ１ ３ＡＢ") are read as their ASCII forms (NFKC).
+    """
+    match = POSTCODE.search(unicodedata.normalize("NFKC", raw or "").upper())
     if match is None:
         raise ParseError("postcode")
     return f"{match.group(1)} {match.group(2)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 CATEGORIES: dict[str, str] = {
     "phones": "Phone",
@@ -97,7 +98,15 @@ def similar(one: str, other: str) -> bool:
         return True
     if min(len(one), len(other)) < 5 or one[0] != other[0]:
         return False
-    return SequenceMatcher(None, one, other).ratio() >= FUZZY
+    return _close(one, other)
+
+
+@lru_cache(maxsize=65536)
+def _close(one: str, other: str) -> bool:
+    # A search compares the same few words with every found item's: each pair is worked out once. The quick
+    # ratios are upper bounds of ratio(), so they only skip pairs that could never reach FUZZY.
+    matcher = SequenceMatcher(None, one, other)
+    return matcher.real_quick_ratio() >= FUZZY and matcher.quick_ratio() >= FUZZY and matcher.ratio() >= FUZZY
 
 
 def _phrase_at(parts: list[str], text_words: list[str], start: int, *, fuzzy: bool) -> bool:

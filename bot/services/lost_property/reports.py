@@ -121,7 +121,8 @@ async def set_status(
     if status == "matched":
         if not item_reference:
             raise LostPropertyError("item_required")
-        item = await session.scalar(select(FoundItem).where(FoundItem.reference == item_reference.strip()))
+        # The importer stores references in upper case; staff may type "fp/26/01423".
+        item = await session.scalar(select(FoundItem).where(FoundItem.reference == item_reference.strip().upper()))
         if item is None:
             raise LostPropertyError("item_unknown")
     previous = report.status

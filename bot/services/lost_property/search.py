@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,8 +53,49 @@ class FoundMatch:
                    item.found_on, item.found_at, item.held_at, round(score, 2))
 
 
-def _any_similar(word: str, pool: list[str]) -> bool:
-    return any(similar(word, other) for other in pool)
+class _Terms:
+    """A query's words, worked out once, and which of them each found item's word is (a likely typo of).
+
+    A search compares the same query with thousands of items whose words repeat: each item word is compared with
+    the query's words once, so a long description costs the distinct words involved, not items times words.
+    """
+
+    def __init__(self, query: LostQuery) -> None:
+        text = f"{query.description} {query.details}"
+        self.text_words = frozenset(words(text))
+        self.named = frozenset(words(query.description))  # the item itself, as the resident named it
+        wanted = [w for w in dict.fromkeys(words(text)) if w not in COLOURS]
+        if query.category != "other":
+            category_words = {w for phrase in SYNONYMS.get(query.category, ()) for w in words(phrase)}
+            wanted = [w for w in wanted if w not in category_words]
+        self.wanted = tuple(wanted)
+        self.colours = colours(text)
+        self.place = frozenset(words(query.place, stop=PLACE_STOPWORDS))
+        self._pool = tuple(self.text_words | self.place)
+        self._hits: dict[str, frozenset[str]] = {}
+        self._brand_hits: dict[str, bool] = {}
+
+    def matched(self, item_words: list[str]) -> set[str]:
+        """The query's words that one of these item words is, or is a likely typo of."""
+        found: set[str] = set()
+        for item_word in set(item_words):
+            hits = self._hits.get(item_word)
+            if hits is None:
+                hits = self._hits[item_word] = frozenset(w for w in self._pool if similar(w, item_word))
+            found |= hits
+        return found
+
+    def has_brand_word(self, brand_word: str) -> bool:
+        """The resident's description holds this word of the item's brand (or a likely typo of it)."""
+        hit = self._brand_hits.get(brand_word)
+        if hit is None:
+            hit = self._brand_hits[brand_word] = any(similar(brand_word, w) for w in self.text_words)
+        return hit
+
+
+@lru_cache(maxsize=64)
+def _terms(query: LostQuery) -> _Terms:
+    return _Terms(query)
 
 
 def score(item: FoundItem, query: LostQuery) -> float | None:
@@ -68,25 +110,20 @@ def score(item: FoundItem, query: LostQuery) -> float | None:
     same_category = item.category == query.category
     if query.category != "other" and not same_category:
         return None
-    text = f"{query.description} {query.details}"
-    category_words = {w for phrase in SYNONYMS.get(query.category, ()) for w in words(phrase)}
-    item_words = words(f"{item.description} {item.colour} {item.brand}")
-    wanted = [w for w in dict.fromkeys(words(text)) if w not in COLOURS]
-    if query.category != "other":
-        wanted = [w for w in wanted if w not in category_words]
-    elif not any(_any_similar(w, item_words) for w in words(query.description)):
+    terms = _terms(query)
+    matched = terms.matched(words(f"{item.description} {item.colour} {item.brand}"))
+    if query.category == "other" and not terms.named & matched:
         return None  # without a category, the item itself must be named: a shared place or colour is not enough
-    evidence = sum(1.0 for w in wanted if _any_similar(w, item_words))
-    theirs, ours = colours(f"{item.colour} {item.description}"), colours(text)
+    evidence = sum(1.0 for w in terms.wanted if w in matched)
+    theirs, ours = colours(f"{item.colour} {item.description}"), terms.colours
     if theirs and ours:
         evidence += 2.0 if theirs & ours else -2.0
     brand = words(item.brand)
-    if brand and all(_any_similar(w, words(text)) for w in brand):
+    if brand and all(terms.has_brand_word(w) for w in brand):
         evidence += 1.0  # the brand's words were already counted once as description words
-    place = words(query.place, stop=PLACE_STOPWORDS)
-    if place and any(_any_similar(w, words(item.found_at, stop=PLACE_STOPWORDS)) for w in place):
+    if terms.place & terms.matched(words(item.found_at, stop=PLACE_STOPWORDS)):
         evidence += 2.0
-    elif place and any(_any_similar(w, words(item.held_at, stop=PLACE_STOPWORDS)) for w in place):
+    elif terms.place & terms.matched(words(item.held_at, stop=PLACE_STOPWORDS)):
         evidence += 1.0
     if evidence <= 0:
         return None

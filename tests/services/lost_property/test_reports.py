@@ -77,3 +77,11 @@ async def test_status_changes_are_audited_and_checked(session):
     assert await reports.count_by_status(session) == {"open": 0, "matched": 0, "returned": 1, "closed": 0}
     assert [r.reference for r in await reports.list_reports(session, status="returned")] == [report.reference]
     assert await reports.list_reports(session) == []
+
+
+async def test_a_found_items_reference_typed_in_lower_case_is_the_same_item(session):
+    found = _found("FP/26/01423")
+    session.add(found)
+    report = await _report(session)
+    await reports.set_status(session, report, "matched", actor="staff:1", item_reference=" fp/26/01423 ")
+    assert report.matched_item_id == found.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # ISO, or the UK day-first form spreadsheets save
 _LOOKUP_CHUNK = 500  # references per IN (...) query, well under every database's parameter limit
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line of the file (a Mac export may use "\r" alone)
 
 
 class ImportFileError(ValueError):
@@ -76,7 +78,8 @@ def parse_rows(
 
     parse_row(line, record) raises ValueError with a reason that never repeats personal data.
     """
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # A byte-order mark is no part of the first column's name (read_export drops it; text given directly may not).
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in columns if name not in header]
     if missing:
@@ -89,7 +92,7 @@ def parse_rows(
         for record in reader:
             values = [value for value in record.values() if isinstance(value, str)]
             # line_num is where the row ends; a quoted field may span lines, so count back to where it starts.
-            start = reader.line_num - sum(value.count("\n") for value in values)
+            start = reader.line_num - sum(len(_LINE_BREAK.findall(value)) for value in values)
             if not any(value.strip() for value in values):
                 continue  # a row of empty cells is not an error
             try:
@@ -103,7 +106,8 @@ def parse_rows(
             first_line[row.reference] = start
             rows.append(row)
     except csv.Error as exc:
-        raise ImportFileError(f"line {reader.line_num}: the file is not valid CSV ({exc})") from exc
+        # The DictReader's own line_num is the last good row's; its csv.reader's is the line that broke.
+        raise ImportFileError(f"line {reader.reader.line_num}: the file is not valid CSV ({exc})") from exc
     return rows, errors
 
 

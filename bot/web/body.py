@@ -8,6 +8,7 @@ in text), the answer is a 4xx in the one error shape, never a 500.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import unicodedata
 from typing import Any
@@ -20,6 +21,10 @@ from bot.web.errors import ApiError
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_DEPTH = 8  # our bodies are flat objects; anything deeper is not for us
+# A body (at most 64 KiB) arrives within this, even on a poor mobile connection; a client trickling one in (a
+# slow loris) would otherwise hold its connection and handler for ever, as aiohttp sets no limit of its own.
+BODY_SECONDS = 10.0
+SLOW_BODY = "The request body took too long to arrive."
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 UNCLEAN_FORM = "The form has characters that cannot be stored (a NUL character or a broken one)."
 UNCLEAN_QUERY = "The web address has characters that cannot be searched for (a NUL character or a broken one)."
@@ -50,7 +55,9 @@ async def read_json(request: web.Request) -> Any:
     if charset not in ("utf-8", "utf8"):
         raise ApiError(415, "unsupported_media_type", "JSON must be sent as UTF-8.")
     try:
-        raw = await request.read()  # over the app's size limit: 413 from aiohttp
+        raw = await asyncio.wait_for(request.read(), BODY_SECONDS)  # over the app's size limit: 413 from aiohttp
+    except asyncio.TimeoutError as exc:
+        raise ApiError(408, "request_timeout", SLOW_BODY) from exc
     except web.RequestPayloadError as exc:  # a body that does not decompress or ends early
         raise ApiError(400, "unreadable_body", "The request body could not be read.") from exc
     try:
@@ -71,7 +78,9 @@ async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.Fi
     if request.content_type not in FORM_TYPES:
         return MultiDictProxy(MultiDict())
     try:
-        form = await request.post()
+        form = await asyncio.wait_for(request.post(), BODY_SECONDS)
+    except asyncio.TimeoutError as exc:
+        raise web.HTTPRequestTimeout(reason=SLOW_BODY) from exc
     except web.HTTPException:
         raise  # 413 and the like keep their status
     except (ValueError, UnicodeDecodeError, AssertionError, LookupError, RecursionError,

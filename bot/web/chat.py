@@ -11,10 +11,10 @@ from bot.web.body import clean_text, read_json
 from bot.web.client_key import client_pseudonym
 from bot.web.domain_info import is_feedback
 from bot.web.errors import ApiError
-from bot.web.forget import forget_again_if_forgotten
+from bot.web.forget import forget_again_if_forgotten, scrubbed_failure
 from bot.web.keys import DOMAIN, FORGOTTEN, SETTINGS
 from bot.web.limits import check_chat, in_flight
-from bot.web.relay import form_in_progress, relay
+from bot.web.relay import form_in_progress, late_seconds, relay
 from bot.web.replay_cache import parse_message_id
 
 routes = web.RouteTableDef()
@@ -52,12 +52,22 @@ async def chat(request: web.Request) -> web.StreamResponse:
     """Relay one message to Rasa and return its list of bot messages (as the REST channel does, with kinds)."""
     app = request.app
     body = await read_json(request)
-    sender, message = parse_chat_request(body, app[SETTINGS].chat_max_chars)
+    sender, typed = parse_chat_request(body, app[SETTINGS].chat_max_chars)
     message_id = parse_message_id(body)
     # Typed "/intent{...}" is words, not an intent: only the domain's own buttons pass as payloads.
-    message = app[DOMAIN].as_words(message)
+    message = app[DOMAIN].as_words(typed)
     if not message:
         raise ApiError(400, "invalid_message", "message must be a non-empty string.")
+    try:
+        return await _answer(request, sender, message, message_id)
+    except (ApiError, web.HTTPException):
+        raise
+    except Exception as exc:  # a bug: the error middleware's log would keep what the error says of the message
+        raise scrubbed_failure("answering a message", exc, sender, typed, message, message_id or "") from None
+
+
+async def _answer(request: web.Request, sender: str, message: str, message_id: str | None) -> web.StreamResponse:
+    app = request.app
     await check_chat(request, sender)
     if await app[FORGOTTEN].contains(sender):
         raise ApiError(410, "conversation_ended", ENDED)
@@ -66,8 +76,9 @@ async def chat(request: web.Request) -> web.StreamResponse:
     client = client_pseudonym(request)
     # The widget resends a message with the same id after a network drop or an apology; Rasa must see it once.
     try:
-        async with in_flight(request):
-            replies = await relay(app, sender, message, client=client, message_id=message_id)
+        # A turn still awaited after an apology keeps the place until it ends (late_seconds), so the ticket too.
+        async with in_flight(request, late_seconds(app[SETTINGS]) + 5) as place:
+            replies = await relay(app, sender, message, client=client, message_id=message_id, place=place)
     except Exception:
         # Forgotten while Rasa was answering, and the relay failed: still delete what Rasa may have stored.
         if await forget_again_if_forgotten(app, sender):

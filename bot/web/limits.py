@@ -19,7 +19,7 @@ from aiohttp import web
 from bot.web.client_address import client_address
 from bot.web.errors import ApiError
 from bot.web.keys import SETTINGS, STATE
-from bot.web.state import Limit
+from bot.web.state import Limit, SharedState
 
 MINUTE = 60.0
 TOO_FAST = "You're sending messages very quickly. Please wait a moment."
@@ -46,24 +46,44 @@ async def check_chat(request: web.Request, sender: str) -> None:
         raise _refusal(global_wait, BUSY)
 
 
+class Place:
+    """One of an address's places for messages being answered, given back once: when the request ends, or, when a
+    turn it started goes on after it (a message with an id is awaited for a resend), when that turn ends."""
+
+    def __init__(self, state: SharedState, key: str, ticket: str) -> None:
+        self.state, self.key, self.ticket = state, key, ticket
+        self.handed_on = False  # a turn that may outlive the request holds it now, and gives it back
+        self._left = False
+
+    async def leave(self) -> None:
+        """Give the place back (once, whoever asks)."""
+        if not self._left:
+            self._left = True
+            await self.state.leave(self.key, self.ticket)
+
+
 @asynccontextmanager
-async def in_flight(request: web.Request) -> AsyncIterator[None]:
+async def in_flight(request: web.Request, ttl: float | None = None) -> AsyncIterator[Place]:
     """Hold one of the address's places for messages being answered (429 when they are all taken).
 
     A window of 300 a minute lets a script send all of them at once, and Rasa answers one turn after another:
-    without this, one address could fill Rasa's queue and every resident would wait behind it.
+    without this, one address could fill Rasa's queue and every resident would wait behind it. A turn that
+    goes on after the request (`Place.handed_on`) keeps the place until it ends: Rasa is still answering it.
     """
     settings = request.app[SETTINGS]
     state = request.app[STATE]
     key = f"chat:flight:{client_address(request)}"
     # A ticket outlives the longest relay, so one left by an instance that died frees itself.
-    ticket = await state.enter(key, settings.chat_in_flight_per_address, settings.rasa_timeout_seconds + 5)
+    ttl = settings.rasa_timeout_seconds + 5 if ttl is None else ttl
+    ticket = await state.enter(key, settings.chat_in_flight_per_address, ttl)
     if ticket is None:
         raise _refusal(1, TOO_FAST)
+    place = Place(state, key, ticket)
     try:
-        yield
+        yield place
     finally:
-        await state.leave(key, ticket)
+        if not place.handed_on:
+            await place.leave()
 
 
 async def check_forget(request: web.Request, sender: str) -> None:

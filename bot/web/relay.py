@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.web.apology import APOLOGIES, GENERAL, apology
 from bot.web.errors import ApiError
 from bot.web.keys import DOMAIN, REPLAYS, SETTINGS
+from bot.web.limits import Place
 from bot.web.rasa_api import post_message, tracker_state
 from bot.web.state import Replies
 from rasa_addons.stored_events import MESSAGE_ID_KEY
@@ -141,21 +142,38 @@ async def ask_once(
 
 
 async def relay(
-    app: web.Application, sender: str, message: str, *, client: str = "", message_id: str | None = None
+    app: web.Application,
+    sender: str,
+    message: str,
+    *,
+    client: str = "",
+    message_id: str | None = None,
+    place: Place | None = None,
 ) -> Replies:
     """Rasa's messages for this message, each with its kind; failures become an apology (an ApiError).
 
     With a `message_id`, a resend of the message is answered once (see bot.web.replay_cache): a try the
     resident stopped waiting for goes on for `late_seconds`, and its answer is the resend's. `client` (a
     pseudonym of the resident's address) goes in the message's metadata, where the status checks' actions read
-    it to limit guessing per address (bot.services.verified_lookup); Rasa never sees the address.
+    it to limit guessing per address (bot.services.verified_lookup); Rasa never sees the address. The address's
+    `place` for messages being answered (bot.web.limits.in_flight) goes with a turn started here, and is given
+    back when that turn ends, however long after the resident stopped waiting.
     """
     wait, _ = budget(app)
     try:
         if message_id is None:
             return await ask(app, sender, message, wait, client)
         late = late_seconds(app[SETTINGS])
-        attempt = lambda: ask_once(app, sender, message, late, client, message_id)  # noqa: E731
+
+        async def attempt() -> Replies:
+            if place is not None:
+                place.handed_on = True
+            try:
+                return await ask_once(app, sender, message, late, client, message_id)
+            finally:
+                if place is not None:
+                    await asyncio.shield(place.leave())
+
         return await app[REPLAYS].run(sender, message_id, attempt, wait)
     except asyncio.TimeoutError:
         log.warning("Rasa did not answer within %.1f s (is the action server hung?)", wait)

@@ -1,9 +1,12 @@
 """Bad input to the public chat: a clean 4xx in the one error shape, never a 500, and never an intent it may not be."""
 
+import asyncio
 import json
 import uuid
 
 import pytest
+
+from bot.web import body as body_reading
 
 SENDER = str(uuid.uuid4())
 
@@ -127,3 +130,24 @@ async def test_a_forget_with_any_body_is_fine(client):
         f"/api/chat/{SENDER}/forget", data=b"\x00\xff" * 100, headers={"Content-Type": "application/octet-stream"}
     )
     assert response.status == 204
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/api/chat", "application/json"), ("/staff/login", "application/x-www-form-urlencoded")],
+)
+async def test_a_body_trickled_in_is_given_up_with_a_408(client, monkeypatch, path, content_type):
+    # A slow-loris client announces a body and sends it a byte at a time (or never): without a bound, each such
+    # connection holds a handler for ever, and enough of them use up the server's file descriptors.
+    monkeypatch.setattr(body_reading, "BODY_SECONDS", 0.5)
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    try:
+        head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\nContent-Length: 100\r\n\r\n"
+        writer.write(head.encode() + b"{")
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(4096), 5)
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    if path.startswith("/api/"):  # (the staff sign-in page answers with a page, as its other errors do)
+        assert b'"status": 408' in answer and b'"code": "request_timeout"' in answer

@@ -1,5 +1,6 @@
 import asyncio
 import json
+import logging
 import re
 import uuid
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.services import audit
+from bot.web import chat as chat_module
 from bot.web.chat import parse_chat_request
 from bot.web.errors import ApiError
 
@@ -99,3 +101,22 @@ def test_parse_canonicalises_the_sender():
     assert (sender, message) == (SENDER, "hi")
     with pytest.raises(ApiError):
         parse_chat_request({"sender": SENDER, "message": "x" * 11}, 10)
+
+
+async def test_a_bug_while_answering_logs_neither_the_conversation_nor_the_words(client, monkeypatch, caplog):
+    # An error that quotes what it was given (a KeyError of the conversation, a message in a ValueError) must
+    # not carry the conversation's id or the resident's words into the log.
+    sender, words = str(uuid.uuid4()), "my neighbour Gary Smith hit me"
+
+    async def broken(app, sender, message, **kwargs):
+        raise ValueError(f"cannot relay {message!r} for {sender}")
+
+    monkeypatch.setattr(chat_module, "relay", broken)
+    with caplog.at_level(logging.DEBUG):
+        response = await client.post("/api/chat", json={"sender": sender, "message": words, "message_id": "m1"})
+    assert response.status == 500
+    assert (await response.json())["error"]["code"] == "internal_server_error"
+    formatter = logging.Formatter()
+    logged = "\n".join(formatter.format(r) for r in caplog.records if r.name != "aiohttp.access")
+    assert "ValueError" in logged  # the bug is still logged, with its traceback
+    assert sender not in logged and words not in logged

@@ -1,4 +1,5 @@
 import asyncio
+import logging
 import uuid
 
 import asyncpg
@@ -6,6 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from bot.services import forgetting
 from bot.settings import PROJECT_ROOT
 from bot.web.domain_info import DomainInfo
 from bot.web.keys import STATE
@@ -271,3 +273,21 @@ async def test_a_bug_in_the_forgotten_check_is_not_passed_off_as_an_outage():
 
     with pytest.raises(KeyError):
         await ForgottenTable(lambda: Broken()).contains(SENDER)
+
+
+@pytest.mark.parametrize(("method", "path"), [("DELETE", "/api/chat/{}"), ("POST", "/api/chat/{}/forget")])
+async def test_a_bug_in_forgetting_logs_no_conversation_id(client, monkeypatch, caplog, method, path):
+    # The id is in the path and, as here, often in the error itself (a lookup keyed by it): the log gets neither.
+    async def broken(session, sender):
+        raise KeyError(sender)
+
+    monkeypatch.setattr(forgetting, "forget", broken)
+    with caplog.at_level(logging.DEBUG):
+        response = await client.request(method, path.format(SENDER.upper()))
+    assert response.status == 500
+    assert (await response.json())["error"]["code"] == "internal_server_error"
+    # (The test server's access log is aiohttp's own; the app's, PrivateAccessLogger, is tested on its own.)
+    formatter = logging.Formatter()
+    logged = "\n".join(formatter.format(r) for r in caplog.records if r.name != "aiohttp.access").lower()
+    assert "keyerror" in logged  # the bug is still logged, with where it happened
+    assert SENDER not in logged

@@ -83,3 +83,29 @@ async def test_one_address_has_only_so_many_messages_answered_at_once(app_settin
         resident = await _chat(client, "198.51.100.1")  # another address is not held up
         assert resident.status == 200
         assert (await _chat(client, "203.0.113.66")).status == 200  # the places are given back
+
+
+async def test_a_turn_still_awaited_after_its_timeout_keeps_its_address_place(app_settings, fake_rasa):
+    # A message with an id that Rasa is slow to answer is still awaited after the resident got the apology (for
+    # a resend to find): Rasa is still answering it, so it still takes one of the address's places. Otherwise
+    # one address could keep far more turns than its places in Rasa's queue, behind which everyone waits.
+    fake, _ = fake_rasa
+    fake.delay = 3.0  # slower than the 1.6 s a resident waits, quicker than the 4 s the turn is awaited for
+    settings = replace(
+        app_settings, trusted_proxies=("127.0.0.1/32",), chat_in_flight_per_address=2, rasa_timeout_seconds=2,
+        chat_rate_per_minute=30,
+    )
+
+    async def chat(address):
+        body = {"sender": str(uuid.uuid4()), "message": "hi", "message_id": uuid.uuid4().hex}
+        return await client.post("/api/chat", json=body, headers={"X-Forwarded-For": address})
+
+    async with TestClient(TestServer(create_app(settings))) as client:
+        first = await asyncio.gather(*(chat("203.0.113.66") for _ in range(2)))
+        assert [response.status for response in first] == [504, 504]
+        fake.delay = 0
+        assert (await chat("203.0.113.66")).status == 429  # both its turns are still with Rasa
+        assert (await chat("198.51.100.1")).status == 200  # nobody else is held back
+        assert len(fake.received) == 3
+        await asyncio.sleep(1.6)  # the late turns are answered (3 s after they were sent)
+        assert (await chat("203.0.113.66")).status == 200

@@ -26,7 +26,7 @@ class MemoryState:
         self._clock = clock
         self.replay_ttl = replay_ttl
         self.forgotten_ttl = forgotten_ttl
-        self._events: OrderedDict[str, deque[float]] = OrderedDict()
+        self._events: OrderedDict[str, tuple[float, deque[float]]] = OrderedDict()  # key: (window, events)
         self._replies: OrderedDict[tuple[str, str], tuple[float, Replies]] = OrderedDict()
         self._claims: dict[tuple[str, str], float] = {}
         self._forgotten: OrderedDict[str, float] = OrderedDict()
@@ -36,6 +36,7 @@ class MemoryState:
     async def hit(self, limits: list[Limit]) -> list[float]:
         """Seconds to wait per limit; the event is recorded under all of them only if all have room."""
         now = self._clock()
+        self._expire_windows(now)
         waits = []
         for limit in limits:
             events = self._window(limit, now)
@@ -43,11 +44,12 @@ class MemoryState:
             full = len(events) >= limit.limit
             waits.append(events[len(events) - limit.limit] + limit.window - now if full else 0.0)
         if any(waits):
-            return waits
+            return waits  # a refusal keeps nothing: a flood of new keys it refuses costs no memory
         for limit in limits:
-            self._events[limit.key].append(now)
+            _, events = self._events.setdefault(limit.key, (limit.window, deque()))
+            events.append(now)
             self._events.move_to_end(limit.key)
-        while len(self._events) > MAX_KEYS:
+        while len(self._events) > MAX_KEYS:  # only when more windows than this still count something
             self._events.popitem(last=False)
         return waits
 
@@ -71,10 +73,20 @@ class MemoryState:
             self._in_flight.pop(key, None)
 
     def _window(self, limit: Limit, now: float) -> deque[float]:
-        events = self._events.setdefault(limit.key, deque())
+        """The key's events still in its window (an empty deque, not stored, for a key with none)."""
+        _, events = self._events.get(limit.key, (limit.window, deque()))
         while events and now - events[0] >= limit.window:
             events.popleft()
         return events
+
+    def _expire_windows(self, now: float) -> None:
+        # Windows are kept in the order of their last event, so those whose last event has left the window
+        # (they count nothing any more) are at the front: dropped first, before any window that still counts.
+        while self._events:
+            window, events = next(iter(self._events.values()))
+            if events and now - events[-1] < window:
+                break
+            self._events.popitem(last=False)
 
     async def replay_get(self, sender: str, message_id: str) -> Replies | None:
         """The stored replies of this message, if it was answered."""

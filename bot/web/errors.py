@@ -8,6 +8,8 @@ from http import HTTPStatus
 
 from aiohttp import web
 
+from bot.web.access_log import logged_path
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -56,5 +58,6 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                 response.headers[header] = exc.headers[header]
         return response
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The path as the access log shows it: a forget's path holds the conversation's id.
+        log.exception("unhandled error on %s %s", request.method, logged_path(request.path))
         return error_response(500, "internal_server_error", INTERNAL_ERROR)

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
+from bot.web.access_log import logged_path
 from bot.web.errors import INTERNAL_ERROR, code_for, error_response
 from bot.web.headers import SERVER, add_fixed_headers
 from bot.web.keys import SETTINGS
@@ -47,7 +48,7 @@ class EdgeRequestHandler(RequestHandler):
     ) -> web.StreamResponse:
         """The one JSON error shape for what aiohttp refuses itself; the log names the error, not the client."""
         if status >= 500:  # an error of ours outside the error middleware (or a timeout): as it logs them
-            log.error("unhandled error (%s) on %s %s", status, request.method, request.path, exc_info=exc)
+            log.error("unhandled error (%s) on %s %s", status, request.method, logged_path(request.path), exc_info=exc)
         else:  # the parser's message may quote what the client sent, and request.remote is their address
             log.info("refused a request aiohttp could not parse: %s %s", status, type(exc).__name__ if exc else "-")
         if request.writer.output_size > 0:

@@ -47,3 +47,23 @@ async def test_unexpected_errors_hide_the_traceback(client, monkeypatch):
     body = await response.text()
     assert "secret internals" not in body and "Traceback" not in body
     assert (await response.json())["error"]["code"] == "internal_server_error"
+
+
+async def test_an_unhandled_error_is_logged_with_the_path_as_the_access_log_shows_it(app_settings, caplog):
+    """A route's path can hold a conversation id (a forget's does): the log names the route, never the id."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import create_app
+
+    async def broken(request):
+        raise KeyError("boom")
+
+    app = create_app(app_settings)
+    app.router.add_get("/api/test/{sender}/broken", broken)
+    sender = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get(f"/api/test/{sender}/broken")
+    assert response.status == 500
+    [record] = [r for r in caplog.records if r.name == "bot.web.errors"]
+    assert record.getMessage() == "unhandled error on GET /api/test/{id}/broken"
+    assert sender not in caplog.text

@@ -196,8 +196,9 @@ CSV_COLUMNS = (
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # A spreadsheet would run a cell starting with one of these as a formula (CSV injection), and some trim
+    # leading spaces and line breaks first (" =HYPERLINK(...)").
+    return "'" + text if text.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
 
 
 def to_csv(complaints: Sequence[Complaint], *, today: date) -> str:

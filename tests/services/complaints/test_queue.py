@@ -90,3 +90,13 @@ async def test_csv_export_is_formula_safe(session, tickets):
     assert hurt["handling"] == "Must be recorded under Schedule 3"
     assert "death_or_serious_injury" in hurt["flags"].split()
     assert table[-1]["name"] == "'=HYPERLINK(\"http://evil\")"
+
+
+@pytest.mark.parametrize("value", ["=1+1", " =1+1", "\n@SUM(A1)", "\t-2", "+44 7700", "\r=x"])
+def test_a_cell_a_spreadsheet_could_run_as_a_formula_is_quoted(value):
+    assert complaints_queue._cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Sam Taylor", "a-b", "email@example.com", "", "1 = 1"])
+def test_other_cells_are_kept_as_they_are(value):
+    assert complaints_queue._cell(value) == value

@@ -118,6 +118,9 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
             try:
                 await asyncio.to_thread(self._save, tracker)
                 return
+            except tables.HeadGone:
+                if attempt == SAVE_ATTEMPTS:
+                    raise
             except sa.exc.DBAPIError as exc:  # not CommitUnknown: a commit that may have happened is not redone
                 # SQLite has no connection to lose, and its busy timeout has already waited for the lock.
                 if attempt == SAVE_ATTEMPTS or self.engine.dialect.name == "sqlite" or not _connection_failed(exc):
@@ -132,11 +135,8 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
 
     def _retrieve(self, sender_id: str, full: bool) -> DialogueStateTracker | None:
         with self.engine.connect() as connection:
-            head = connection.execute(
-                sa.select(tables.SENDERS.c.version, tables.SENDERS.c.session_start_id).where(
-                    tables.SENDERS.c.sender_id == sender_id
-                )
-            ).first()
+            columns = (tables.SENDERS.c.version, tables.SENDERS.c.session_start_id)
+            head = connection.execute(sa.select(*columns).where(tables.SENDERS.c.sender_id == sender_id)).first()
             cached = None if full or head is None else self.cache.get(sender_id, head.version)
             if cached is not None:
                 events, ids = list(cached.events), list(cached.ids)
@@ -153,11 +153,8 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
 
     @staticmethod
     def _load(connection: Connection, sender_id: str, start: int) -> tuple[list[Event], list[int]]:
-        query = (
-            sa.select(tables.EVENTS.c.id, tables.EVENTS.c.data)
-            .where(tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.id >= start)
-            .order_by(tables.EVENTS.c.id)
-        )
+        mine = (tables.EVENTS.c.sender_id == sender_id, tables.EVENTS.c.id >= start)
+        query = sa.select(tables.EVENTS.c.id, tables.EVENTS.c.data).where(*mine).order_by(tables.EVENTS.c.id)
         events, ids = [], []
         for row_id, data in connection.execute(query):
             event = event_from(json.loads(data or "{}"))
@@ -277,7 +274,9 @@ class RedactingTrackerStore(TrackerStore, SerializedTrackerAsText):
             connection.execute(tables.SENDERS.insert().values(sender_id=sender_id, version=1, **values))
             return 1
         mine = tables.SENDERS.c.sender_id == sender_id
-        connection.execute(tables.SENDERS.update().where(mine).values(version=head.version + 1, **values))
+        updated = connection.execute(tables.SENDERS.update().where(mine).values(version=head.version + 1, **values))
+        if not updated.rowcount:
+            raise tables.HeadGone()  # done again, it finds the row gone and writes only this turn's events
         return int(head.version) + 1
 
     # The cache

@@ -126,6 +126,11 @@ class CommitUnknown(Exception):
     """The connection failed during the commit: the transaction may or may not have been stored."""
 
 
+class HeadGone(Exception):
+    """The conversation's tracker_senders row went after the save read it (the purge, on PostgreSQL, where the
+    save holds the conversation's advisory lock but not the row): the save is undone and done again."""
+
+
 @contextlib.contextmanager
 def conversation_transaction(engine: Engine, sender_id: str) -> Iterator[Connection]:
     """One write transaction on a conversation, serialised with forgetting it.

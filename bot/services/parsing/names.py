@@ -28,8 +28,7 @@ def _without_marks(text: str) -> str:
 
 
 def normalise_name(raw: str, *, max_length: int) -> str:
-    """A name as typed (without its lead-in, accents composed: NFC); ParseError("name") for digits, symbols or more
-    than max_length."""
+    """A name as typed (no lead-in, accents composed); ParseError("name") for digits, symbols or over max_length."""
     text = unicodedata.normalize("NFC", without_lead_in(raw))
     if not text or len(text) > max_length or not _NAME.match(_without_marks(text)):
         raise ParseError("name")

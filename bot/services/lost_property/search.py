@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,12 +92,7 @@ class _Terms:
         return hit
 
 
-@lru_cache(maxsize=64)
-def _terms(query: LostQuery) -> _Terms:
-    return _Terms(query)
-
-
-def score(item: FoundItem, query: LostQuery) -> float | None:
+def score(item: FoundItem, query: LostQuery, terms: _Terms | None = None) -> float | None:
     """How well a found item fits a lost item, or None when it cannot be the one.
 
     Category (when known) and the date window decide whether an item is a candidate; words of the
@@ -110,7 +104,7 @@ def score(item: FoundItem, query: LostQuery) -> float | None:
     same_category = item.category == query.category
     if query.category != "other" and not same_category:
         return None
-    terms = _terms(query)
+    terms = terms or _Terms(query)  # one search passes its own, worked out once for every item
     matched = terms.matched(words(f"{item.description} {item.colour} {item.brand}"))
     if query.category == "other" and not terms.named & matched:
         return None  # without a category, the item itself must be named: a shared place or colour is not enough
@@ -133,7 +127,8 @@ def score(item: FoundItem, query: LostQuery) -> float | None:
 
 def ranked(items: list[FoundItem], query: LostQuery) -> list[tuple[FoundItem, float]]:
     """The items that may be the lost one with their scores, best first (ties: found closer to the day)."""
-    scored = [(item, points) for item in items if (points := score(item, query)) is not None]
+    terms = _Terms(query)
+    scored = [(item, points) for item in items if (points := score(item, query, terms)) is not None]
     scored.sort(key=lambda pair: (-pair[1], abs((pair[0].found_on - query.lost_on).days), pair[0].reference))
     return scored
 

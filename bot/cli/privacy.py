@@ -69,10 +69,10 @@ async def _purge_all(settings: Settings) -> retention.Purged:
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
     swept = asyncio.run(sweep_forms(settings))
-    print(f"forms left idle, values removed: {swept}")
-    if not args.forms_only:
-        for line in asyncio.run(_purge_all(settings)).lines():
-            print(line)
+    # Printed once both have run: a database never migrated gets only its error, not a count of nothing first.
+    lines = [] if args.forms_only else asyncio.run(_purge_all(settings)).lines()
+    for line in (f"forms left idle, values removed: {swept}", *lines):
+        print(line)
     return 0
 
 

@@ -60,6 +60,7 @@ def test_a_database_never_migrated_says_to_migrate(command, stdin, blank_setting
     result = _bot(*command, env_dir=tmp_path, database_url=blank_settings.database_url, stdin=stdin)
     _fails(result, 1, NOT_SET_UP)
     assert "zebedee" not in result.stderr and "y@herts" not in result.stderr  # nor the SQL's parameters
+    assert result.stdout == ""  # nothing said to have been done first
 
 
 def test_a_fresh_var_dir_says_to_migrate(tmp_path):

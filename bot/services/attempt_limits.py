@@ -121,7 +121,8 @@ async def one_check_at_a_time(
         key = f"{model.__tablename__}:{client_key or conversation_key}"
         await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
     # SQLite: the transaction's first write takes the database's write lock, and its later reads then see every
-    # check committed before it. (PostgreSQL: this only tidies the table.)
+    # check committed before it. Both: attempts too old to matter go (the daily purge also forgets them, for a
+    # kind of check nobody makes again).
     await forget_old_attempts(session, model, now=now)
 
 
@@ -141,9 +142,7 @@ async def record_attempt(
     succeeded: bool,
     now: datetime,
 ) -> None:
-    """Keep one completed check (and forget the ones too old to matter)."""
-    # The daily purge also forgets them, for a kind of check nobody makes again.
-    await forget_old_attempts(session, model, now=now)
+    """Keep one completed check (one_check_at_a_time, first in its transaction, forgot the ones too old to matter)."""
     session.add(
         model(
             at=now, reference_key=reference_key, conversation_key=conversation_key, client_key=client_key,

@@ -63,7 +63,7 @@ class Place:
 
 
 @asynccontextmanager
-async def in_flight(request: web.Request, ttl: float | None = None) -> AsyncIterator[Place]:
+async def in_flight(request: web.Request, ttl: float) -> AsyncIterator[Place]:
     """Hold one of the address's places for messages being answered (429 when they are all taken).
 
     A window of 300 a minute lets a script send all of them at once, and Rasa answers one turn after another:
@@ -73,8 +73,7 @@ async def in_flight(request: web.Request, ttl: float | None = None) -> AsyncIter
     settings = request.app[SETTINGS]
     state = request.app[STATE]
     key = f"chat:flight:{client_address(request)}"
-    # A ticket outlives the longest relay, so one left by an instance that died frees itself.
-    ttl = settings.rasa_timeout_seconds + 5 if ttl is None else ttl
+    # `ttl` outlives the longest turn the place may be held for, so a ticket left by an instance that died frees itself.
     ticket = await state.enter(key, settings.chat_in_flight_per_address, ttl)
     if ticket is None:
         raise _refusal(1, TOO_FAST)

@@ -111,6 +111,17 @@ _BARE_CRY = re.compile(
 # two after "if". Only for events (NOW), never for what someone says they will do to themselves (ALWAYS), and not
 # when the message says it is happening now ("what do i do if he's hitting me right now, please help").
 _CONDITIONAL = re.compile(r"\b(?:if|in case)\s+(?:\w+\s+)?$")
+# What keeps happening ("kids keep kicking the door of our block") is no event this minute, unless the message
+# says it is happening now or that the door is going in ("he keeps kicking my door in" stays danger); the risk
+# classifier still reads it.
+_HABITUAL = re.compile(r"\b(?:keeps?|kept|always|often|constantly|regularly)\s+$")
+_GIVING_WAY = re.compile(r"\s+(?:in|down)\b")
+# An animal is the vet's, not 999's ("my cat is not breathing", "the dog has stopped breathing"): only as the
+# subject of the words that matched, so "the dog's owner has a knife" stays danger.
+_ANIMAL = re.compile(
+    r"\b(?:cat|dog|puppy|pup|kitten|rabbit|bunny|hamster|guinea pig|budgie|parrot|bird|fish|horse|pony|tortoise|"
+    r"ferret|pet|lamb|sheep|cow)s?\s+(?:has\s+|is\s+|just\s+)?$"
+)
 _NOW_CUES = ("now", "still_there", "just_happened", "urgent_plea", "recent")
 
 
@@ -126,6 +137,10 @@ def detect_danger(text: str) -> str | None:
         for pattern in patterns:
             for found in pattern.finditer(clean):
                 before = clean[: found.start()]
-                if not _NEGATED.search(before) and not (conditional and _CONDITIONAL.search(before)):
-                    return found.group(0)
+                if _NEGATED.search(before) or _ANIMAL.search(before):
+                    continue
+                habitual = _HABITUAL.search(before) and not _GIVING_WAY.match(clean, found.end())
+                if conditional and (_CONDITIONAL.search(before) or habitual):
+                    continue
+                return found.group(0)
     return None

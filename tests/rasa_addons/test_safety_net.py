@@ -138,6 +138,12 @@ ORDINARY_WORDS_NEVER_CAUGHT = [
     # Online, or words.
     "he's attacking me online",
     "she's attacking my character on facebook",
+    # An animal is the vet's, and what keeps happening to a door is no event this minute.
+    "my cat is not breathing",
+    "my dog has stopped breathing what do i do",
+    "our puppy can't breathe",
+    "kids keep kicking the door of our block",
+    "lads always smashing the window of the bus shelter",
 ]
 
 
@@ -161,6 +167,11 @@ STILL_CAUGHT = [
     "what do i do if my child is missing, please help",
     "he has a knife in his hand",
     "he's attacking me on the stairs",
+    # A person after an animal, an animal's owner, a door going in, or "now".
+    "my son is not breathing, the dog bit him",
+    "the dog's owner has a knife",
+    "he keeps kicking my door in",
+    "they keep kicking the door right now",
 ]
 
 

@@ -45,8 +45,8 @@ class Extras:
 def exercise(
     result: BotResult, url: str, pids: dict[str, int], messages: int, concurrency: int, extras: Extras | None = None
 ) -> None:
-    """Warm up, take memory, run 1 then `concurrency` conversations of `messages` in total, then the extras
-    (long conversations, locust with py-spy attached), and take memory again."""
+    """Warm up, take memory, run 1 then `concurrency` conversations, then the extras, and take memory again."""
+    # `messages` in total; the extras are long conversations and locust with py-spy attached.
     asyncio.run(load.warm_up(url, concurrency))
     result.rss_start = {name: tree_rss(pid) for name, pid in pids.items()}
     for conversations in dict.fromkeys((1, concurrency)):

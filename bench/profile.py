@@ -84,8 +84,8 @@ def load(raw: Path) -> Counter[tuple[str, ...]]:
 
 
 def summary(name: str, stacks: Counter[tuple[str, ...]], top: int = 12) -> list[str]:
-    """Markdown: the functions with the most samples under them (inclusive) and on top (self), in percent of the
-    busy samples (those of threads waiting for work are left out: IDLE_LEAVES)."""
+    """Markdown: the functions with the most samples under them and on top, in percent of the busy samples."""
+    # Inclusive and self counts; samples of threads waiting for work (IDLE_LEAVES) are left out.
     stacks = Counter({stack: n for stack, n in stacks.items() if stack and stack[-1] not in IDLE_LEAVES})
     total = sum(stacks.values())
     if not total:

@@ -116,7 +116,7 @@ def apology_with_phone(replies: Sequence[dict[str, Any]]) -> bool:
 
 
 def resident_headers(sender: str) -> dict[str, str]:
-    """Each simulated resident at an address of their own (198.18.0.0/15, the benchmarking range), as a proxy
-    says: the web app's per-address limits then see many residents, as in life, not one loopback client."""
+    """Headers giving each simulated resident an address of their own in 198.18.0.0/15, the benchmarking range."""
+    # As a proxy says it: the web app's per-address limits then see many residents, as in life, not one client.
     number = uuid.UUID(sender).int
     return {"X-Forwarded-For": f"198.{18 + (number >> 16) % 2}.{(number >> 8) % 256}.{number % 256}"}

@@ -65,8 +65,8 @@ def turn_events(number: int, intents: list[str]) -> list:
 
 
 async def converse(stores: dict[str, TrackerStore], turns: int, intents: list[str]) -> dict[str, list[float]]:
-    """Milliseconds of retrieve + save for each turn of one conversation per store, the stores taking turns
-    (so a busy machine slows them alike)."""
+    """Milliseconds of retrieve + save for each turn of one conversation per store, the stores taking turns."""
+    # Taking turns, so a busy machine slows them alike.
     senders = {name: f"bench-{index}-{time.monotonic_ns()}" for index, name in enumerate(stores)}
     spent: dict[str, list[float]] = {name: [] for name in stores}
     for number in range(1, turns + 1):

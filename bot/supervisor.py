@@ -32,8 +32,8 @@ LOCK_STORE_CLASS = "rasa_addons.lock_store.LivenessLockStore"
 
 
 def lock_store_env(settings: Settings) -> dict[str, str]:
-    """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set (rasa_addons/lock_store.py: Rasa's Redis
-    store, atomic and letting go of a dead replica's tickets), else one process's memory."""
+    """Variables for endpoints.yml's lock_store: Redis when REDIS_URL is set, else one process's memory."""
+    # Redis: rasa_addons/lock_store.py, Rasa's Redis store, atomic and letting go of a dead replica's tickets.
     if not settings.redis_url:
         return {"BOT_LOCK_STORE": "in_memory", "BOT_LOCK_STORE_URL": ""}
     # The whole URL, read by redis-py as the web app reads it: split into parts, its username (an ACL user), TLS

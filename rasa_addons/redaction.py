@@ -122,9 +122,9 @@ _COMPILED = [(re.compile(pattern, flags), replacement) for pattern, flags, repla
 
 
 def plain(text: str) -> str:
-    """The text as the rules read it: lookalike characters as their plain forms (NFKC: full-width "\uff10\uff17" is
-    "07", a non-breaking space a space) and without the invisible ones (zero-width spaces and joiners, soft hyphens),
-    which would otherwise split a phone number or an e-mail address where the reader sees none."""
+    """The text as the rules read it: lookalike characters plain, invisible ones gone."""
+    # NFKC: full-width "\uff10\uff17" is "07", a non-breaking space a space. Invisible characters (zero-width spaces
+    # and joiners, soft hyphens) would otherwise split a phone number or an e-mail address where the reader sees none.
     if text.isascii():
         return text
     return unicodedata.normalize("NFKC", "".join(char for char in text if unicodedata.category(char) != "Cf"))

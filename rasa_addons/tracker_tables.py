@@ -88,8 +88,8 @@ def _pool_setting(environ: Mapping[str, str], name: str, default: int, least: in
 
 
 def create_engine(url: str, environ: Mapping[str, str] = os.environ) -> Engine:
-    """An engine for the tracker store (pool sized by SQL_POOL_SIZE and SQL_MAX_OVERFLOW): statement parameters
-    never in logs or exception texts."""
+    """An engine for the tracker store, pool sized by SQL_POOL_SIZE and SQL_MAX_OVERFLOW, parameters never logged."""
+    # Statement parameters are kept out of logs and exception texts: they hold conversations.
     # Both dialects use a QueuePool (SQLite's is chosen below: SQLAlchemy would give a file a NullPool), so both
     # take these settings. Read when Rasa makes the store, from its environment.
     pool = {
@@ -127,8 +127,8 @@ class CommitUnknown(Exception):
 
 
 class HeadGone(Exception):
-    """The conversation's tracker_senders row went after the save read it (the purge, on PostgreSQL, where the
-    save holds the conversation's advisory lock but not the row): the save is undone and done again."""
+    """The conversation's tracker_senders row went after the save read it: the save is undone and done again."""
+    # The purge, on PostgreSQL, where the save holds the conversation's advisory lock but not the row.
 
 
 @contextlib.contextmanager

@@ -54,8 +54,8 @@ async def checkpoint(engine: AsyncEngine) -> None:
 
 
 async def reclaim(engine: AsyncEngine, tables: tuple[str, ...]) -> None:
-    """After deleting personal data: SQLite empties the write-ahead log (secure_delete has zeroed the rows);
-    PostgreSQL VACUUMs the tables, so deleted rows are removed from their pages, not only marked dead."""
+    """After deleting personal data, take the deleted rows off the disk, not only mark them dead."""
+    # SQLite empties the write-ahead log (secure_delete has zeroed the rows); PostgreSQL VACUUMs the tables.
     if engine.dialect.name == "sqlite":
         await checkpoint(engine)
         return

@@ -47,8 +47,11 @@ async def check_chat(request: web.Request, sender: str) -> None:
 
 
 class Place:
-    """One of an address's places for messages being answered, given back once: when the request ends, or, when a
-    turn it started goes on after it (a message with an id is awaited for a resend), when that turn ends."""
+    """One of an address's places for messages being answered, given back once.
+
+    It is given back when the request ends, or, when a turn it started goes on after it (a message with an id is
+    awaited for a resend), when that turn ends.
+    """
 
     def __init__(self, state: SharedState, key: str, ticket: str) -> None:
         self.state, self.key, self.ticket = state, key, ticket

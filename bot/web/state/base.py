@@ -36,8 +36,10 @@ class SharedState(Protocol):
     """What the web app keeps between requests; every method is safe to call from many instances at once."""
 
     async def hit(self, limits: list[Limit]) -> list[float]:
-        """Seconds to wait for each limit (0.0: room for one more); the event is recorded under every limit
-        only when all of them have room, else under none."""
+        """Seconds to wait for each limit (0.0: room for one more), recording the event only if all have room.
+
+        The event is recorded under every limit when all of them have room, else under none.
+        """
 
     async def enter(self, key: str, limit: int, ttl: float) -> str | None:
         """A ticket for one more request in flight under `key` if fewer than `limit` are, else None."""

@@ -117,10 +117,11 @@ _CONDITIONAL = re.compile(r"\b(?:if|in case)\s+(?:\w+\s+)?$")
 _HABITUAL = re.compile(r"\b(?:keeps?|kept|always|often|constantly|regularly)\s+$")
 _GIVING_WAY = re.compile(r"\s+(?:in|down)\b")
 # An animal is the vet's, not 999's ("my cat is not breathing", "the dog has stopped breathing"): only as the
-# subject of the words that matched, so "the dog's owner has a knife" stays danger.
+# subject of the words that matched, so "the dog's owner has a knife" stays danger. No word that also names a
+# person ("my bird" is a girlfriend, "my little lamb" a child).
 _ANIMAL = re.compile(
-    r"\b(?:cat|dog|puppy|pup|kitten|rabbit|bunny|hamster|guinea pig|budgie|parrot|bird|fish|horse|pony|tortoise|"
-    r"ferret|pet|lamb|sheep|cow)s?\s+(?:has\s+|is\s+|just\s+)?$"
+    r"\b(?:cat|dog|puppy|kitten|rabbit|hamster|guinea pig|budgie|parrot|goldfish|horse|pony|tortoise|ferret|"
+    r"sheep)s?\s+(?:has\s+|is\s+|just\s+)?$"
 )
 _NOW_CUES = ("now", "still_there", "just_happened", "urgent_plea", "recent")
 

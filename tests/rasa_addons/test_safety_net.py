@@ -170,6 +170,7 @@ STILL_CAUGHT = [
     # A person after an animal, an animal's owner, a door going in, or "now".
     "my son is not breathing, the dog bit him",
     "the dog's owner has a knife",
+    "my bird isn't breathing",  # a girlfriend, in British slang
     "he keeps kicking my door in",
     "they keep kicking the door right now",
 ]

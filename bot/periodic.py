@@ -45,7 +45,13 @@ def privacy_jobs(settings: Settings, env: Mapping[str, str] | None = None) -> li
 async def _run_forever(job: PeriodicJob, env: Mapping[str, str], cwd: Path) -> None:
     await asyncio.sleep(job.first_after)
     while True:
-        process = await asyncio.create_subprocess_exec(*job.command, env={**env, **job.env}, cwd=cwd)
+        try:
+            process = await asyncio.create_subprocess_exec(*job.command, env={**env, **job.env}, cwd=cwd)
+        except OSError as exc:  # else this task would end, and the job never run again, without a word
+            print(f"warning: periodic job {job.name!r} could not be started ({exc}); retrying in {job.every:.0f}s",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            await asyncio.sleep(job.every)
+            continue
         try:
             code = await process.wait()
         except asyncio.CancelledError:

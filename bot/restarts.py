@@ -17,6 +17,7 @@ class RestartPolicy:
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 30.0
     _failures: dict[str, deque[float]] = field(default_factory=dict, repr=False)
+    _in_a_row: dict[str, int] = field(default_factory=dict, repr=False)  # failures with no healthy run between
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RestartPolicy:
@@ -35,10 +36,21 @@ class RestartPolicy:
             times.popleft()
         return len(times)
 
-    def failed(self, name: str, now: float) -> float | None:
-        """Record a failure at `now`: seconds to wait before restarting, or None when it failed too often."""
+    def in_a_row(self, name: str) -> int:
+        """How many of this service's last failures came without it becoming healthy in between."""
+        return self._in_a_row.get(name, 0)
+
+    def failed(self, name: str, now: float, *, was_healthy: bool = True) -> float | None:
+        """Record a failure at `now`: seconds to wait before restarting, or None when it failed too often.
+
+        `was_healthy`: whether this run of the service became healthy before it failed.
+        """
         self._failures.setdefault(name, deque()).append(now)
         count = self.recent(name, now)
+        # A start that never becomes healthy fails only after the startup timeout, which may be longer than the
+        # window: those failures are counted until a run is healthy, else such a service is restarted for ever.
+        self._in_a_row[name] = 0 if was_healthy else self.in_a_row(name) + 1
+        count = max(count, self.in_a_row(name))
         if count >= self.max_failures:
             return None
         # Failures long ago no longer count, so a service that ran well for a while starts again quickly.

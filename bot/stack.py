@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -80,13 +81,17 @@ class Stack:
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
 
-    def stop(self) -> int:
-        """Ctrl-C the supervisor and return its exit code."""
+    def stop(self, timeout: float = 60) -> int:
+        """Ctrl-C the supervisor and return its exit code (killed, with its services, if it does not stop)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=60)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
+                # Each service leads a session of its own: killing the supervisor's group would leave them running.
+                for pid in self.pids().values():
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(pid, signal.SIGKILL)
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         return self.process.returncode

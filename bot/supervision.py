@@ -2,7 +2,8 @@
 
 A service that exits (even cleanly) or stops answering its health checks is restarted after a back-off that
 doubles (bot/restarts.py); after BOT_RESTART_MAX_FAILURES failures of one service within BOT_RESTART_WINDOW
-seconds, everything stops and the supervisor exits 1 naming it. Ctrl-C (or SIGTERM) stops everything, exit 0.
+seconds (or in a row without becoming healthy), everything stops and the supervisor exits 1 naming it. Ctrl-C (or
+SIGTERM, SIGHUP) stops everything, exit 0.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.restarts import RestartPolicy
 from bot.settings import Settings
 
 STOP_GRACE_SECONDS = 10
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # each stops everything, exit 0
 STATE_FILE = "supervisor.json"  # in BOT_VAR_DIR: each service's current process id, for operators and drills
 
 
@@ -84,7 +86,9 @@ class Supervisor:
     async def run(self) -> int:
         """Run until Ctrl-C (exit 0) or until a service fails too often or cannot start (exit 1)."""
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        # SIGHUP too: the children have sessions of their own, so a closed terminal hangs up only on us, and
+        # dying of it would leave them running with nobody watching.
+        for sig in STOP_SIGNALS:
             loop.add_signal_handler(sig, self.stopping.set)
         keepers: list[asyncio.Task[None]] = []
         jobs: list[asyncio.Task[None]] = []
@@ -109,7 +113,7 @@ class Supervisor:
             self.stopping.set()
             await periodic.stop(jobs)
             await self._stop_all()
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in STOP_SIGNALS:
                 loop.remove_signal_handler(sig)
             with contextlib.suppress(FileNotFoundError):
                 self.state_path.unlink()
@@ -157,20 +161,23 @@ class Supervisor:
                 return
             if restarts:
                 say(f"{service.name} restarted (pid {proc.pid}, restart {restarts})")
-            reason = await self._watch(service, proc, client)
+            healthy = asyncio.Event()
+            reason = await self._watch(service, proc, client, healthy)
             if reason is None:
                 return
             await process_groups.kill(proc, signal.SIGKILL)  # a hung one is still there; a dead one leaves its group
-            delay = self.policy.failed(service.name, time.monotonic())
+            delay = self.policy.failed(service.name, time.monotonic(), was_healthy=healthy.is_set())
+            window = f"within {self.policy.window_seconds:g}s"
+            if self.policy.in_a_row(service.name) > self.policy.recent(service.name, time.monotonic()):
+                window = "in a row without becoming healthy"
             if delay is None:
-                window = f"{self.policy.window_seconds:g}s"
-                self.fail(f"{service.name} failed {self.policy.max_failures} times within {window} (last: {reason}); "
+                self.fail(f"{service.name} failed {self.policy.max_failures} times {window} (last: {reason}); "
                           "stopped everything")  # fmt: skip
                 return
             restarts += 1
-            count = self.policy.recent(service.name, time.monotonic())
+            count = max(self.policy.recent(service.name, time.monotonic()), self.policy.in_a_row(service.name))
             say(f"{service.name} {reason}; restarting in {delay:g}s (failure {count} of "
-                f"{self.policy.max_failures} allowed within {self.policy.window_seconds:g}s)")  # fmt: skip
+                f"{self.policy.max_failures} allowed {window})")  # fmt: skip
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), delay)
 
@@ -185,10 +192,9 @@ class Supervisor:
         return proc
 
     async def _watch(
-        self, service: Service, proc: asyncio.subprocess.Process, client: aiohttp.ClientSession
+        self, service: Service, proc: asyncio.subprocess.Process, client: aiohttp.ClientSession, healthy: asyncio.Event
     ) -> str | None:
-        """Why this process failed (exited, never ready, hung), or None when the group is stopping."""
-        healthy = asyncio.Event()
+        """Why this process failed (exited, never ready, hung), or None when the group is stopping; sets healthy."""
         exited = asyncio.create_task(proc.wait())
         monitor = asyncio.create_task(self._monitor(service, client, healthy))
         stop = asyncio.create_task(self.stopping.wait())

@@ -15,11 +15,13 @@ FINGERPRINT_INPUTS = (
     "config.yml", "domain.yml", "data", "rasa_addons", "requirements/rasa.txt", "requirements/rasa-encoder.txt",
 )  # fmt: skip
 MODEL_PREFIX = "bot-"
-# Code in rasa_addons/ that the Rasa server runs beside the model, never inside it (the tracker store, the
-# redaction it shares with our logs, the launcher and its speed-ups): changing it needs no training.
+# Code in rasa_addons/ that the Rasa server runs beside the model, never inside it (the tracker store and the
+# form answers it stores as placeholders, the lock store, the redaction it shares with our logs, the launcher and
+# its speed-ups): changing it needs no training. tests/test_training.py checks this against config.yml's imports.
 NOT_IN_MODEL = (
     "rasa_addons/tracker_store.py", "rasa_addons/tracker_tables.py", "rasa_addons/tracker_cache.py",
-    "rasa_addons/tracker_plan.py", "rasa_addons/stored_events.py",
+    "rasa_addons/tracker_plan.py", "rasa_addons/stored_events.py", "rasa_addons/form_answers.py",
+    "rasa_addons/lock_store.py",
     "rasa_addons/redaction.py", "rasa_addons/log_redaction.py", "rasa_addons/forgetting.py",
     "rasa_addons/runtime/",
 )  # fmt: skip
@@ -84,8 +86,18 @@ def train(settings: Settings, *, force: bool = False) -> tuple[Path, bool]:
     if target.exists() and not force:
         return target, False
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(train_command(settings, target), cwd=settings.project_root, env=rasa_env(settings), check=True)
+    # Rasa writes its archive in place as it goes: a training stopped part way (Ctrl-C, a crash) would leave a
+    # truncated file under the model's name, taken as up to date from then on. So train under a name of this
+    # process's own (never MODEL_PREFIX: no other training deletes it) and rename it once complete.
+    name = target.name.removeprefix(MODEL_PREFIX).removesuffix(".tar.gz")
+    partial = settings.models_dir / f"training-{name}-{os.getpid()}.tar.gz"
+    try:
+        subprocess.run(train_command(settings, partial), cwd=settings.project_root, env=rasa_env(settings), check=True)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    keep = {target, (settings.model or target).resolve()}  # BOT_MODEL: the release being served (or rolled back to)
     for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
-        if old != target:
+        if old != target and old.resolve() not in keep:
             old.unlink()  # stale models only take disk space; the fingerprint names the right one
     return target, True

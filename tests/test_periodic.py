@@ -49,3 +49,19 @@ async def test_a_job_runs_with_its_own_environment_over_the_supervisors(tmp_path
         await asyncio.sleep(0.05)
     await periodic.stop(tasks)
     assert seen.read_text() == "theirs yes"
+
+
+async def test_a_job_that_cannot_be_started_is_reported_and_tried_again(tmp_path, capsys):
+    # An executable gone (a redeploy under way) or no process to spare: the next interval tries again, as for a
+    # failed run; a job that stopped for good would leave data past its retention period without a word.
+    job = periodic.PeriodicJob("missing", [str(tmp_path / "no-such-python"), "-m", "bot"], every=0.05, first_after=0)
+    tasks = periodic.start([job], {}, tmp_path)
+    err = ""
+    for _ in range(200):
+        err += capsys.readouterr().err
+        if err.count("periodic job 'missing' could not be started") >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert not any(task.done() for task in tasks)
+    await periodic.stop(tasks)
+    assert err.count("periodic job 'missing' could not be started") >= 2

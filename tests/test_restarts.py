@@ -22,3 +22,22 @@ def test_old_failures_leave_the_window_and_services_count_apart():
     assert policy.failed("rasa", 30) == 2
     assert policy.failed("rasa", 100) == 1  # the failures at 0 and 30 are over 60 s old: back to the first step
     assert policy.recent("rasa", 100) == 1
+
+
+def test_starts_that_never_become_healthy_stop_however_far_apart():
+    # A service that is never ready fails once per startup timeout, which may be longer than the window: counted
+    # in the window alone, it would be restarted for ever.
+    policy = RestartPolicy(max_failures=3, window_seconds=60, backoff_seconds=1)
+    assert policy.failed("rasa", 0, was_healthy=False) == 1
+    assert policy.failed("rasa", 400, was_healthy=False) == 2  # the back-off still doubles
+    assert policy.failed("rasa", 800, was_healthy=False) is None
+    assert policy.in_a_row("rasa") == 3
+
+
+def test_a_healthy_run_between_failures_starts_the_count_again():
+    policy = RestartPolicy(max_failures=3, window_seconds=60, backoff_seconds=1)
+    assert policy.failed("rasa", 0, was_healthy=False) == 1
+    assert policy.failed("rasa", 400, was_healthy=False) == 2
+    assert policy.failed("rasa", 800) == 1  # it was healthy before this failure
+    assert policy.in_a_row("rasa") == 0
+    assert policy.failed("rasa", 1200, was_healthy=False) == 1

@@ -145,6 +145,21 @@ async def test_a_service_that_dies_while_starting_is_reported(tmp_path, capsys):
     assert all(proc.returncode is not None for proc in sup.procs.values())
 
 
+async def test_a_service_never_ready_stops_everything_even_with_failures_further_apart_than_the_window(
+    tmp_path, capsys
+):
+    # Each start fails only after the startup timeout, longer than the window: the window alone never fills.
+    silent = supervisor.Service("rasa", [sys.executable, "-c", "import time; time.sleep(600)"],
+                                f"http://127.0.0.1:{free_port()}/")  # fmt: skip
+    settings = _settings(tmp_path, startup_timeout_seconds=0.3, restart_window_seconds=0.1)
+    sup = supervisor.Supervisor(settings, [[_service("svc0"), silent]], "Everything is running")
+    assert await asyncio.wait_for(sup.run(), 60) == 1
+    err = capsys.readouterr().err
+    assert "error: rasa failed 3 times in a row without becoming healthy (last: was not ready 0.3s after" in err
+    assert "Everything is running" not in err
+    assert all(proc.returncode is not None for proc in sup.procs.values())
+
+
 async def test_stages_start_in_order_with_their_step_between(tmp_path, capsys):
     first, second = _service("database"), _service("app")
     seen = []

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import socket
+import ssl
 import sys
 from collections.abc import Sequence
 
+import asyncpg
 from sqlalchemy.exc import DBAPIError
 
 from bot.cli import cases, db, demo, privacy, property, running, scale, staff, testing
@@ -17,6 +21,9 @@ from rasa_addons import log_redaction
 COMMAND_MODULES = (running, db, demo, staff, testing, cases, property, privacy, scale)
 # PostgreSQL's SQLSTATE for "relation does not exist".
 UNDEFINED_TABLE = "42P01"
+# What connecting to the database raises: refused, unknown host, TLS, no answer, or PostgreSQL refusing us.
+UNREACHABLE = (ConnectionError, socket.gaierror, ssl.SSLError, asyncio.TimeoutError, asyncpg.PostgresError,
+               asyncpg.InterfaceError)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, settings) or 0)
     except DBAPIError as exc:
         print(f"error: {database_error(exc)}", file=sys.stderr)
+        return 1
+    except UNREACHABLE as exc:
+        # Raised as they are by the drivers' connect (SQLAlchemy wraps only a statement's errors): the database
+        # server is down, or DATABASE_URL names a wrong host, port, database, user or password.
+        print(f"error: cannot connect to the database: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a port in use (`web`), a file that cannot be written: the system's words suffice
+        print(f"error: {exc}", file=sys.stderr)
         return 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -78,11 +79,27 @@ def _trained_model(settings: Settings) -> Path | None:
     return model
 
 
+def _port_in_use(port: int) -> bool:
+    """Whether something listens on this loopback port already."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port with closed connections is free
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 def _test(args: argparse.Namespace, settings: Settings) -> int:
     if (model := _trained_model(settings)) is None:
         return 1
     env = supervisor.child_env(settings)
     actions = next(s for s in supervisor.services(settings, model) if s.name == "actions")
+    if _port_in_use(settings.actions_port):
+        # Another action server there (`run`'s) would answer the health check and `rasa test`, not this tree's.
+        print(f"error: port {settings.actions_port} is in use; stop what uses it or set BOT_ACTIONS_PORT",
+              file=sys.stderr)  # fmt: skip
+        return 1
     server = subprocess.Popen(actions.command, cwd=settings.project_root, env=env)
     try:
         if not asyncio.run(

@@ -1,11 +1,13 @@
 """The command line's errors: a clear message and exit code, never a traceback (nor what the SQL was given)."""
 
+import socket
 import subprocess
 import sys
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
+from bot.stack import free_port
 
 NOT_SET_UP = "error: the database is not set up; run python -m bot db upgrade first"
 
@@ -72,3 +74,25 @@ def test_another_database_error_names_its_kind(tmp_path):
     result = _bot("subject", "export", "zebedee@example.org", env_dir=tmp_path)
     _fails(result, 1, "error: database error: DatabaseError: file is not a database")
     assert "zebedee" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["purge"], ["purge", "--forms-only"], ["subject", "export", "zebedee@example.org"]]
+)
+def test_a_database_server_that_cannot_be_reached_is_a_clear_error(command, tmp_path):
+    # Nothing listens on the port: PostgreSQL is down, or DATABASE_URL names the wrong host or port.
+    url = f"postgresql://bot:secret@127.0.0.1:{free_port()}/bot"
+    result = _bot(*command, env_dir=tmp_path, database_url=url)
+    _fails(result, 1, "error: cannot connect to the database: ")
+    assert "secret" not in result.stderr and "zebedee" not in result.stderr
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {"BOT_VAR_DIR": str(tmp_path), "BOT_WEB_PORT": str(port), "PATH": "/usr/bin:/bin"}
+        result = subprocess.run([sys.executable, "-m", "bot", "web"], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                                text=True, timeout=120)  # fmt: skip
+    _fails(result, 1, "address already in use")

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -122,8 +122,32 @@ def _like(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-def build_query(filters: QueueFilters, *, staff_id: int | None, today: date) -> Select[tuple[Complaint]]:
-    """The SELECT for these filters, sorted by priority, then due date, then age."""
+def _glob(text: str) -> str:
+    """A GLOB pattern for text anywhere, each letter in any case: "Órla" is "*[óÓ][rR][lL][aA]*"."""
+    classes = []
+    for char in text:
+        variants = {variant for variant in (char, char.lower(), char.upper(), char.title()) if len(variant) == 1}
+        # "]" first in a class is literal, and "*", "?", "[" are literal inside one.
+        ordered = sorted(variants, key=lambda variant: variant != "]")
+        classes.append(f"[{''.join(ordered)}]" if len(ordered) > 1 or char in "*?[]" else char)
+    return f"*{''.join(classes)}*"
+
+
+def _contains(column: ColumnElement[str], text: str, dialect: str) -> ColumnElement[bool]:
+    # SQLite's lower() and LIKE fold only ASCII letters: "Órla" would not find "Órla" once lowered to "órla".
+    if dialect == "sqlite":
+        return column.op("GLOB")(_glob(text))
+    return func.lower(column).like(_like(text), escape="\\")
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def build_query(
+    filters: QueueFilters, *, staff_id: int | None, today: date, dialect: str = "postgresql"
+) -> Select[tuple[Complaint]]:
+    """The SELECT for these filters (search as `dialect` can fold case), by priority, then due date, then age."""
     query = select(Complaint)
     if filters.status == "":
         query = query.where(Complaint.status.not_in(CLOSED))
@@ -142,12 +166,8 @@ def build_query(filters: QueueFilters, *, staff_id: int | None, today: date) -> 
     if filters.overdue:
         query = query.where(Complaint.status == "new", Complaint.acknowledge_by < today)
     if filters.q:
-        pattern = _like(filters.q)
         query = query.where(
-            or_(
-                func.lower(Complaint.reference).like(pattern, escape="\\"),
-                func.lower(Complaint.name).like(pattern, escape="\\"),
-            )
+            or_(_contains(Complaint.reference, filters.q, dialect), _contains(Complaint.name, filters.q, dialect))
         )
     return query.order_by(Complaint.priority, Complaint.acknowledge_by, Complaint.created_at, Complaint.id)
 
@@ -162,14 +182,16 @@ async def queue(
     offset: int = 0,
 ) -> list[Complaint]:
     """The tickets these filters select (`limit` of them from `offset`; None: all), with flags and assignee loaded."""
-    query = build_query(filters, staff_id=staff_id, today=today).limit(limit).offset(offset or None)
+    query = build_query(filters, staff_id=staff_id, today=today, dialect=_dialect(session))
+    query = query.limit(limit).offset(offset or None)
     query = query.options(selectinload(Complaint.flags), selectinload(Complaint.assigned_to))
     return list((await session.scalars(query)).all())
 
 
 async def count(session: AsyncSession, filters: QueueFilters, *, staff_id: int | None, today: date) -> int:
     """How many tickets these filters select."""
-    selected = build_query(filters, staff_id=staff_id, today=today).order_by(None).subquery()
+    built = build_query(filters, staff_id=staff_id, today=today, dialect=_dialect(session))
+    selected = built.order_by(None).subquery()
     return await session.scalar(select(func.count()).select_from(selected)) or 0
 
 

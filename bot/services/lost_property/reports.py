@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -77,9 +77,12 @@ class ReportWithSuggestions:
     suggestions: list[tuple[FoundItem, float]]
 
 
-async def list_reports(session: AsyncSession, *, status: str | None = "open", limit: int = 100) -> list[LostReport]:
-    """Reports of a status (None: all), newest first."""
-    statement = select(LostReport).order_by(LostReport.created_at.desc(), LostReport.id.desc()).limit(limit)
+async def list_reports(
+    session: AsyncSession, *, status: str | None = "open", limit: int = 100, offset: int = 0
+) -> list[LostReport]:
+    """Reports of a status (None: all), newest first: `limit` of them from `offset` (a page of them)."""
+    statement = select(LostReport).order_by(LostReport.created_at.desc(), LostReport.id.desc())
+    statement = statement.limit(limit).offset(offset or None)
     if status is not None:
         statement = statement.where(LostReport.status == status)
     return list((await session.scalars(statement)).all())
@@ -109,14 +112,27 @@ async def get_report(session: AsyncSession, report_id: int) -> LostReport | None
 
 
 async def set_status(
-    session: AsyncSession, report: LostReport, status: str, *, actor: str, item_reference: str | None = None
+    session: AsyncSession, report: LostReport, status: str, *, actor: str, item_reference: str | None = None,
+    expected_status: str | None = None,
 ) -> LostReport:
     """Move a report to matched (with the found item), returned, closed or back to open; audited.
 
-    LostPropertyError reasons: "status" (unknown), "item_required", "item_unknown".
+    With `expected_status` (what the member was shown) the change is made only if the report still has it.
+    LostPropertyError reasons: "status" (unknown), "item_required", "item_unknown", "changed".
     """
     if status not in LOST_REPORT_STATUSES:
         raise LostPropertyError("status")
+    if expected_status is not None:
+        # A conditional UPDATE first: it takes the row's (or SQLite's write) lock, so of two members pressing
+        # buttons on the same page one gets in and the other's WHERE matches no row, rather than overwriting.
+        held = await session.execute(
+            update(LostReport)
+            .where(LostReport.id == report.id, LostReport.status == expected_status)
+            .values(status=expected_status)
+            .execution_options(synchronize_session=False)
+        )
+        if held.rowcount != 1 or report.status != expected_status:
+            raise LostPropertyError("changed")
     item: FoundItem | None = None
     if status == "matched":
         if not item_reference:

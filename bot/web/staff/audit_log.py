@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.db.engine import unit_of_work
 from bot.db.models import StaffUser
 from bot.services import audit
+from bot.services.parsing.ids import parse_id
 from bot.web.keys import SESSIONS
 from bot.web.staff.auth import require_staff
 from bot.web.staff.identity import current_staff
@@ -16,14 +17,13 @@ from bot.web.staff.pages import render_staff
 routes = web.RouteTableDef()
 
 AUDIT_PAGE_SIZE = 50
-MAX_PAGE = 10_000
 
 
 def _page_number(raw: str | None) -> int:
-    try:
-        return min(max(int(raw or "1"), 1), MAX_PAGE)
-    except ValueError:
-        return 1
+    # No ceiling below the id range: 730 days of every view run past any fixed number of pages, and a ceiling
+    # would send "Older" back to the same page with the oldest entries out of reach.
+    page = parse_id(raw)
+    return page if page is not None and page >= 1 else 1
 
 
 @routes.get("/staff/audit")

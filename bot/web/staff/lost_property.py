@@ -5,6 +5,8 @@ The list shows no contact details; a report's own page does, and every view of i
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from aiohttp import web
 
 from bot.db.engine import unit_of_work
@@ -22,6 +24,7 @@ from bot.web.staff.pages import redirect, render_staff
 routes = web.RouteTableDef()
 
 BASE = "/staff/lost-property"
+PAGE_SIZE = 100  # reports on a page of the list: each open one is searched for suggestions
 STATUS_LABELS = {"open": "Open", "matched": "Matched", "returned": "Returned", "closed": "Closed"}
 # What each button does, and the error each refusal of the service shows.
 ACTIONS = {"matched": "Mark as matched", "returned": "Mark as returned", "closed": "Close", "open": "Reopen"}
@@ -29,7 +32,10 @@ ERRORS = {
     "item_required": "Enter the reference of the found item that matches",
     "item_unknown": "There is no found item with that reference",
     "status": "Choose what to do with the report",
+    "changed": "This report was changed by someone else; here it is as it is now.",
 }
+# Where each refusal's error summary links: the reference field, or the status buttons' heading.
+ERROR_FIELDS = {"item_required": "item_reference", "item_unknown": "item_reference"}
 
 
 def _report_id(request: web.Request) -> int:
@@ -39,28 +45,49 @@ def _report_id(request: web.Request) -> int:
     return report_id
 
 
+def _page_number(request: web.Request) -> int:
+    page = parse_id(request.query.get("page", "1").strip() or "1")
+    if page is None or page < 1:
+        raise web.HTTPBadRequest(reason="Unknown page.")
+    return page
+
+
+def _page_link(status: str, page: int) -> str:
+    # The default status and the first page stay out of the address, as the status tabs' links do.
+    query = urlencode({**({"status": status} if status != "open" else {}), **({"page": page} if page > 1 else {})})
+    return f"{BASE}?{query}" if query else BASE
+
+
 @routes.get(BASE)
 @require_staff()
 async def reports_list(request: web.Request) -> web.Response:
-    """Reports of one status (open first), each open one with its best suggested found items."""
+    """Reports of one status (open first), a page at a time, each open one with its best suggested found items."""
     status = request.query.get("status", "open")
     if status not in LOST_REPORT_STATUSES:
         status = "open"
+    page = _page_number(request)
     today, identity = clock.today(), current_staff(request)
     async with unit_of_work(request.app[SESSIONS]) as db:
         counts = await lost_property_reports.count_by_status(db)
-        reports = await lost_property_reports.list_reports(db, status=status)
+        offset = (page - 1) * PAGE_SIZE
+        reports = [] if offset >= counts[status] else await lost_property_reports.list_reports(
+            db, status=status, limit=PAGE_SIZE, offset=offset
+        )
         views = [await lost_property_reports.with_suggestions(db, report, today=today) for report in reports]
         # The list shows what residents lost, where and when: who looked is recorded, as for one report.
-        await audit.record(db, actor=identity.actor, action="lost_property.listed", details={"status": status})
+        details: dict[str, object] = {"status": status, **({"page": page} if page > 1 else {})}
+        await audit.record(db, actor=identity.actor, action="lost_property.listed", details=details)
+    pages = max(1, -(-counts[status] // PAGE_SIZE))
     return render_staff(
         request, "staff/lost_property.html", title="Lost property", views=views, counts=counts, shown=status,
-        statuses=STATUS_LABELS, categories=CATEGORIES,
+        statuses=STATUS_LABELS, categories=CATEGORIES, page=page, pages=pages, first=offset + 1,
+        previous_link=_page_link(status, page - 1) if 1 < page <= pages else "",
+        next_link=_page_link(status, page + 1) if page < pages else "",
     )
 
 
-async def _detail(request: web.Request, report_id: int, *, error: str = "", item_reference: str = "",
-                  status: int = 200) -> web.Response:
+async def _detail(request: web.Request, report_id: int, *, error: str = "", error_field: str = "",
+                  item_reference: str = "", status: int = 200) -> web.Response:
     identity = current_staff(request)
     async with unit_of_work(request.app[SESSIONS]) as db:
         report = await lost_property_reports.get_report(db, report_id)
@@ -74,7 +101,8 @@ async def _detail(request: web.Request, report_id: int, *, error: str = "", item
     return render_staff(
         request, "staff/lost_property_report.html", status=status, title=f"Lost report {report.reference}",
         view=view, matched=matched, statuses=STATUS_LABELS, actions=ACTIONS, categories=CATEGORIES, error=error,
-        error_summary=error, item_reference=item_reference, updated=STATUS_LABELS.get(updated, ""),
+        error_summary=error, error_field=error_field, item_reference=item_reference,
+        updated=STATUS_LABELS.get(updated, ""),
     )
 
 
@@ -94,15 +122,20 @@ async def change_status(request: web.Request) -> web.Response:
     form = await read_form(request)
     status = str(form.get("status", ""))
     item_reference = str(form.get("item_reference", "")).strip()[:30]
+    # What the page showed: a button pressed on it after a colleague's change is refused, not applied on top.
+    expected = form.get("expected_status")
     try:
         async with unit_of_work(request.app[SESSIONS]) as db:
             report = await lost_property_reports.get_report(db, report_id)
             if report is None:
                 raise web.HTTPNotFound()
             await lost_property_reports.set_status(
-                db, report, status, actor=identity.actor, item_reference=item_reference or None
+                db, report, status, actor=identity.actor, item_reference=item_reference or None,
+                expected_status=expected if isinstance(expected, str) else None,
             )
     except LostPropertyError as exc:
-        message = ERRORS.get(str(exc), ERRORS["status"])
-        return await _detail(request, report_id, error=message, item_reference=item_reference, status=400)
+        reason = str(exc)
+        message = ERRORS.get(reason, ERRORS["status"])
+        return await _detail(request, report_id, error=message, error_field=ERROR_FIELDS.get(reason, "change-status"),
+                             item_reference=item_reference, status=409 if reason == "changed" else 400)
     return redirect(f"{BASE}/{report_id}?updated={status}")

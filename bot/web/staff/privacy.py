@@ -24,8 +24,8 @@ CONFIRM_ERROR = "Confirm that you have checked who is asking"
 
 
 def _page(request: web.Request, *, status: int = 200, **context: object) -> web.Response:
-    shown = {"error_summary": "", "export_error": "", "erase_error": "", "export_value": "", "erase_value": "",
-             "erasure": None, **context}  # fmt: skip
+    shown = {"error_summary": "", "export_error": "", "erase_error": "", "confirm_error": "", "export_value": "",
+             "erase_value": "", "erasure": None, **context}  # fmt: skip
     return render_staff(request, "staff/privacy.html", status=status, title="Personal data",
                         settings=request.app[SETTINGS], **shown)  # fmt: skip
 
@@ -69,9 +69,11 @@ async def export(request: web.Request) -> web.StreamResponse:
 async def erase(request: web.Request) -> web.Response:
     """Erase the person's data (open complaints are kept, and the page says why)."""
     subject, raw, confirmed = await _subject(request, "confirm")
-    error = "Enter an email address or a UK phone number" if subject is None else "" if confirmed else CONFIRM_ERROR
-    if error or subject is None:
+    if subject is None:
+        error = "Enter an email address or a UK phone number"
         return _page(request, status=400, erase_error=error, error_summary=error, erase_value=raw)
+    if not confirmed:  # the address is fine: the error belongs to the checkbox
+        return _page(request, status=400, confirm_error=CONFIRM_ERROR, error_summary=CONFIRM_ERROR, erase_value=raw)
     days = request.app[SETTINGS].retain_complaints_days
     async with unit_of_work(request.app[SESSIONS]) as db:
         erasure = await subject_access.erase(

@@ -117,13 +117,15 @@ async def _ticket(db: AsyncSession, request: web.Request) -> Complaint:
 
 
 async def _render_ticket(
-    request: web.Request, db: AsyncSession, complaint: Complaint, *, error: str = "", status: int = 200
+    request: web.Request, db: AsyncSession, complaint: Complaint, *, error: str = "", error_field: str = "",
+    note: str = "", status: int = 200,
 ) -> web.Response:
     return render_staff(
         request, "staff/ticket.html", status=status, title=complaint.reference, ticket=complaint,
         handling=queue.handling(complaint), overdue=queue.is_overdue(complaint, clock.today()),
         allowed=workflow.allowed_statuses(complaint), team=await accounts.active_members(db),
-        transcript=await transcript(db, complaint.sender_id), error=error, error_summary=error, **labels(),
+        transcript=await transcript(db, complaint.sender_id), error=error, error_summary=error,
+        error_field=error_field, note=note, **labels(),
     )
 
 
@@ -164,7 +166,10 @@ async def change_ticket(request: web.Request) -> web.Response:
                                details=details)
             await workflow.record_view(db, complaint, actor=identity.actor, via="page")
             status = 409 if isinstance(exc, workflow.TicketChanged) else 400
-            return await _render_ticket(request, db, complaint, error=message, status=status)
+            # The summary links to the field at fault (the template falls back to the forms' heading), and a
+            # refused note is shown again rather than lost.
+            return await _render_ticket(request, db, complaint, error=message, error_field=exc.field,
+                                        note=changes.note or "", status=status)
     return redirect(f"/staff/tickets/{complaint.reference}")
 
 

@@ -68,8 +68,13 @@ async def test_erasure_needs_confirming_and_says_what_it_kept(login_as, complain
     supervisor = await login_as("supervisor")
     unconfirmed = await supervisor.post_form("/staff/privacy/erase", {"contact": "zebedee@example.org"})
     assert unconfirmed.status == 400
-    field, text = error_summary_link(await unconfirmed.text())
-    assert field == "erase-contact" and "Confirm that you have checked who is asking" in text
+    html = await unconfirmed.text()
+    field, text = error_summary_link(html)
+    # The checkbox is what is missing, not the address (kept as typed): the summary and the message go to it.
+    assert field == "confirm" and "Confirm that you have checked who is asking" in text
+    assert re.search(r'<p id="confirm-error" class="govuk-error-message">.*?Confirm that you have checked', html, re.S)
+    assert re.search(r'id="confirm"[^>]*aria-describedby="confirm-error"', html)
+    assert 'value="zebedee@example.org"' in html and 'id="erase-contact-error"' not in html
     kept = await supervisor.post_form("/staff/privacy/erase", {"contact": "zebedee@example.org", "confirm": "yes"})
     assert kept.status == 200
     assert f"Kept: complaint {complaint} is still being handled" in await kept.text()

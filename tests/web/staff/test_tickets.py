@@ -218,7 +218,7 @@ async def test_refused_changes_explain_why(login_as, make_staff, sessions, ticke
     response = await client.post_form(f"/staff/tickets/{tickets['serious']}/status", {"status": "service_recovery"})
     assert response.status == 400
     field, text = error_summary_link(await response.text())
-    assert field == "work" and "must be recorded under Schedule 3" in text
+    assert field == "status" and "must be recorded under Schedule 3" in text
     response = await client.post_form(f"/staff/tickets/{tickets['serious']}/assign", {"assignee": str(colleague.id)})
     assert response.status == 400
     assert "Only a supervisor" in await response.text()

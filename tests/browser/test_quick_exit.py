@@ -58,6 +58,16 @@ def test_quick_exit_by_pressing_a_key_three_times(page, base_url, events, key):
     _left_without_a_trace(page, base_url, events, sender)
 
 
+def test_escape_counts_after_a_click_on_the_widgets_text(page, base_url, events):
+    # The safety answers say "press Escape three times": a click on the widget's title or a message, which takes
+    # focus off the message box, must not leave that Escape doing nothing.
+    widget, sender = _chatting(page)
+    widget.panel.get_by_role("heading", name="Ask our assistant").click()
+    for _ in range(3):
+        page.keyboard.press("Escape")
+    _left_without_a_trace(page, base_url, events, sender)
+
+
 def test_other_keys_in_between_do_not_exit(page):
     widget, _ = _chatting(page)
     widget.input.press("Shift")

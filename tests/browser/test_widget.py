@@ -56,6 +56,31 @@ def test_conversation_survives_a_reload_but_not_a_new_tab(page, context):
     assert other.sender() != sender
 
 
+def test_a_conversation_left_half_an_hour_is_not_shown_again(page):
+    # A browser gives a reopened tab its sessionStorage back: on a shared computer the next person would read it.
+    page.goto("/")
+    widget = Widget(page)
+    widget.open()
+    widget.ask("hello")
+    sender = widget.sender()
+    widget.input.fill("half-typed question")
+    stale = "s => { const kept = JSON.parse(s); kept.savedAt = Date.now() - %d * 60000; return JSON.stringify(kept); }"
+    for minutes, kept in [(29, True), (31, False)]:
+        page.evaluate(
+            f"sessionStorage.setItem('hpcc-chat', ({stale % minutes})(sessionStorage.getItem('hpcc-chat')))"
+        )
+        page.reload()
+        if kept:
+            expect(widget.user_messages()).to_have_text(["You said: hello"])
+            assert widget.sender() == sender
+        else:
+            expect(widget.panel).to_be_hidden()
+            widget.open()
+            expect(widget.user_messages()).to_have_count(0)
+            expect(widget.input).to_have_value("")
+            assert widget.sender() != sender
+
+
 def test_text_is_shown_as_text_never_as_html(page, events):
     page.goto("/")
     widget = Widget(page)

@@ -142,3 +142,98 @@ def test_an_answer_that_comes_while_the_widget_is_closed_is_shown_on_its_button_
     expect(widget.bot_messages().last).to_have_text("Assistant: echo: hello")
     site_page.get_by_role("button", name="Close chat").click()
     expect(widget.launcher).to_have_text("Ask our assistant")  # read: the button is plain again
+
+
+ZOOMED = {"width": 640, "height": 400}  # a 1280x800 screen at 200%: the panel fills the screen
+DANGER = "If you're in danger now, call 999."
+
+
+def test_an_answer_read_after_opening_is_shown_from_its_start(site_page, edge):
+    # A long answer (the 999 line first) that came while the widget was closed: opening it must show the 999
+    # line, not the end of the help below it.
+    site_page.set_viewport_size(ZOOMED)
+    widget = _on_the_site(site_page, edge)
+    widget.open()
+    held: list = []
+    site_page.route("**/api/chat", lambda route: held.append(route))
+    widget.input.fill("he hits me")
+    widget.input.press("Enter")
+    _wait_for(site_page, lambda: len(held) == 1)
+    site_page.get_by_role("button", name="Close chat").click()
+    help_text = " ".join(["Help is there, day or night, on a free number."] * 30)
+    answer = [{"recipient_id": "x", "text": DANGER, "kind": "safety"}, {"recipient_id": "x", "text": help_text}]
+    held[0].fulfill(status=200, content_type="application/json", body=json.dumps(answer))
+    expect(widget.launcher).to_have_text("Ask our assistant: new reply")
+    widget.open()
+    danger = widget.bot_messages().filter(has_text=DANGER)
+    expect(danger).to_be_in_viewport(ratio=1)
+    expect(widget.input).to_be_focused()
+
+
+def _wait_for(page, condition) -> None:
+    for _ in range(100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out waiting")
+
+
+def test_tab_stays_in_the_panel_while_it_fills_the_screen(site_page, edge):
+    # Full screen (a phone, or zoomed), the page is hidden behind the panel: Tab must not move focus there.
+    site_page.set_viewport_size(ZOOMED)
+    widget = _on_the_site(site_page, edge)
+    widget.open()
+    inside = "() => document.activeElement.id === 'hpcc-chat'"
+    stops = []
+    for key in ["Tab"] * 6 + ["Shift+Tab"] * 6:  # round the panel both ways, never onto the page
+        site_page.keyboard.press(key)
+        stops.append(widget.focused())
+        assert site_page.evaluate(inside), stops
+    ring = ["Send", "Leave this site", "Close chat", "Conversation", "What can you help with?", "INPUT"]
+    assert stops == ring + ring[-2::-1] + ["INPUT"], stops
+    panel = site_page.locator("#panel")
+    expect(panel).to_have_attribute("aria-modal", "true")  # and screen readers stay in it too
+    widget.panel.get_by_role("heading", name="Ask our assistant").click()  # focuses the panel itself
+    site_page.keyboard.press("Shift+Tab")
+    assert site_page.evaluate(inside) and widget.focused() == "Send"  # round to the last control
+
+    site_page.set_viewport_size({"width": 1280, "height": 800})  # beside the page: Tab goes on to the page
+    expect(panel).not_to_have_attribute("aria-modal", "true")
+    widget.input.focus()
+    site_page.keyboard.press("Tab")
+    assert widget.focused() == "Send"
+    site_page.keyboard.press("Tab")
+    assert not site_page.evaluate(inside)  # the panel keeps nobody in
+
+
+def test_leave_this_site_stays_in_view_at_400_percent(site_page, edge):
+    # 1280x1024 at 400%: the whole panel scrolls, and the widget's quick exit must not scroll away with it.
+    site_page.set_viewport_size({"width": 320, "height": 256})
+    widget = _on_the_site(site_page, edge)
+    widget.open()
+    for text in ["hello", "are you there", "I need help"]:
+        widget.ask(text)
+    leave = widget.panel.get_by_role("button", name="Leave this site")
+    expect(leave).to_be_in_viewport(ratio=1)
+    # and the newest answer is not hidden under the header that stays
+    newest = widget.bot_messages().last
+    head_bottom = site_page.evaluate(
+        "() => document.getElementById('hpcc-chat').shadowRoot.querySelector('.head').getBoundingClientRect().bottom"
+    )
+    assert newest.bounding_box()["y"] >= head_bottom
+
+
+@pytest.mark.stack
+def test_the_widget_never_covers_the_end_of_the_page_at_320px(browser, base_url):
+    # Closed, the widget's buttons sit over the page's corner: at its end, nothing of the page may be under them.
+    context = browser.new_context(base_url=base_url, viewport={"width": 320, "height": 480})
+    page = context.new_page()
+    page.goto("/")
+    expect(Widget(page).launcher).to_be_visible()
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    bar_top = page.evaluate(
+        "document.getElementById('hpcc-chat').shadowRoot.querySelector('.bar').getBoundingClientRect().top"
+    )
+    last = page.locator("footer p").last.bounding_box()
+    assert last and last["y"] + last["height"] <= bar_top, (last, bar_top)
+    context.close()

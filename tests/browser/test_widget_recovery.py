@@ -66,6 +66,22 @@ def test_a_message_that_failed_goes_back_before_what_was_typed_since(page):
     expect(widget.input).to_have_value("my bike was stolen from the station")
 
 
+def test_messages_queued_behind_one_that_failed_are_not_sent_before_it(page):
+    # Sent after it, a later message would reach the assistant first (a form would take it as the answer the
+    # first one gave): all of them go back in the box, in the order they were typed.
+    pending: list[Route] = []
+    widget = _widget_answered_by(page, lambda route: pending.append(route))
+    for text in ["my surname is Smith", "and my postcode is AL10 9AB"]:
+        widget.input.fill(text)
+        widget.input.press("Enter")
+    wait_for(lambda: len(pending) == 1)
+    _json(pending[0], 500, _error(500, "Sorry, something went wrong."))
+    expect(widget.input).to_have_value("my surname is Smith and my postcode is AL10 9AB")
+    expect(widget.user_messages().filter(has_text="Not sent")).to_have_count(2)
+    page.wait_for_timeout(500)
+    assert len(pending) == 1  # nothing was sent behind the resident's back
+
+
 def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
     times: list[float] = []
 
@@ -85,6 +101,31 @@ def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
     page.evaluate("window.dispatchEvent(new Event('online'))")  # nor may the network coming back
     expect(widget.bot_messages().filter(has_text="Answered.")).to_have_count(2, timeout=15_000)
     assert times[1] - times[0] >= 2.5
+
+
+def test_a_wait_the_server_asked_for_holds_across_a_reload(page):
+    sent: list[str] = []
+
+    def server(route: Route) -> None:
+        sent.append(route.request.post_data or "")
+        if len(sent) == 1:
+            _json(route, 429, _error(429, "Too many messages."), {"Retry-After": "30"})
+        else:
+            _json(route, 200, [{"recipient_id": "x", "text": "Answered."}])
+
+    page.clock.install()  # the widget's waits run on a clock the test moves
+    widget = _widget_answered_by(page, server)
+    widget.input.fill("first")
+    widget.input.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("again in 30 seconds")
+    page.reload()
+    expect(widget.user_messages().last).to_contain_text("Waiting to send")
+    page.clock.run_for(20_000)
+    page.wait_for_timeout(500)
+    assert len(sent) == 1  # the reload did not cut the server's wait short
+    page.clock.run_for(11_000)
+    expect(widget.bot_messages().last).to_have_text("Assistant: Answered.")
+    assert sent[1] == sent[0]  # the same message, with the same id
 
 
 def test_space_on_the_pages_leave_this_site_button_leaves(page):

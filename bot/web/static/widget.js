@@ -13,8 +13,11 @@
   var API = (script.getAttribute("data-api") || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   var EXIT_URL = script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather";
   var CSS_URL = new URL("widget.css", script.src).href;
-  // sessionStorage, not localStorage: the conversation must not outlive the tab on a shared computer.
+  // sessionStorage, not localStorage: the conversation must not outlive the tab on a shared computer. A browser
+  // brings a closed tab's sessionStorage back ("Reopen closed tab", a restored session), so what was saved
+  // longer ago than this is not shown again either: the next person at the computer finds a new conversation.
   var KEY = "hpcc-chat";
+  var KEPT_MS = 30 * 60 * 1000;
   var EXIT_PRESSES = 3;
   var EXIT_WINDOW_MS = 5000; // as GOV.UK's "Exit this page"
   var REQUEST_TIMEOUT_MS = 15000; // the server answers (or apologises) within 5 s; this is for lost connections
@@ -46,7 +49,6 @@
   var state = load() || fresh();
   var busy = false;
   var retryTimer = 0;
-  var holdUntil = 0; // a 429's Retry-After: nothing is sent before it, whatever else happens meanwhile
   var tries = { network: 0, limited: 0 }; // bounded: a message is never retried for ever
   var exiting = false;
   var presses = { key: "", count: 0, timer: 0 };
@@ -59,7 +61,13 @@
   function load() {
     try {
       var saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
-      return saved && typeof saved.sender === "string" && Array.isArray(saved.messages) ? saved : null;
+      if (!saved || typeof saved.sender !== "string" || !Array.isArray(saved.messages)) return null;
+      var age = Date.now() - Number(saved.savedAt);
+      if (!(age >= -60000 && age <= KEPT_MS)) { // too old, or saved "in the future" by a clock since put back
+        sessionStorage.removeItem(KEY);
+        return null;
+      }
+      return saved;
     } catch (e) {
       return null; // storage blocked or corrupt: start afresh rather than break the page
     }
@@ -67,6 +75,7 @@
 
   function save() {
     if (exiting) return;
+    state.savedAt = Date.now();
     try { sessionStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode: memory only */ }
   }
 
@@ -123,8 +132,13 @@
     el("label", { for: "msg", class: "label", text: "Your message" }),
     el("div", { class: "row" }, [input, el("button", { type: "submit", class: "btn send", text: "Send" })]),
   ]);
-  var panel = el("section", { id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title" }, [
-    el("div", { class: "head" }, [title, exitButton(), closeButton]),
+  var head = el("div", { class: "head" }, [title, exitButton(), closeButton]);
+  // tabindex -1: a click on the panel's text (its title, a message) focuses the panel, not the page behind it, so
+  // the Escape presses the safety answers tell of still count (onKeyDown). Tab never stops on it.
+  var panel = el("section", {
+    id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title", tabindex: "-1",
+  }, [
+    head,
     el("p", { class: "notice", text: "Please don't share personal details here. In an emergency call 999." }),
     scroller, typing, network, form,
   ]);
@@ -281,8 +295,10 @@
   function scrollDown(from) {
     // A new answer is shown from its start, so a long one is read from the top; otherwise the end shows.
     // At 400% zoom the whole panel scrolls rather than the conversation alone.
+    // The panel's header stays at its top then (widget.css): a message is shown below it, not under it.
     [scroller, panel].forEach(function (box) {
-      if (from) box.scrollTop += from.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      var covered = box === panel && getComputedStyle(head).position === "sticky" ? head.offsetHeight : 0;
+      if (from) box.scrollTop += from.getBoundingClientRect().top - box.getBoundingClientRect().top - covered - 8;
       else box.scrollTop = box.scrollHeight;
     });
   }
@@ -309,7 +325,11 @@
 
   function pump() {
     if (busy || exiting || !state.outbox.length) return;
-    var wait = holdUntil - Date.now();
+    // A 429's Retry-After (kept with the conversation): nothing is sent before it, whatever else happens
+    // meanwhile, a reload included.
+    var now = Date.now();
+    state.holdUntil = Math.min(Number(state.holdUntil) || 0, now + 60000); // 60 s at most, if the clock went back
+    var wait = state.holdUntil - now;
     if (wait > 0) { later(wait); return; } // a new message or the network coming back must not cut it short
     var item = state.outbox[0];
     var sender = state.sender;
@@ -354,7 +374,7 @@
       // Wait as long as the server asks (within reason), then send the same message again.
       tries.limited += 1;
       var seconds = Math.min(Math.max(parseInt(retryAfter, 10) || 5, 1), 60);
-      holdUntil = Date.now() + seconds * 1000;
+      state.holdUntil = Date.now() + seconds * 1000;
       updateMessage(item.id, "Waiting to send");
       network.textContent = TEXT.limited(seconds);
       save();
@@ -384,10 +404,10 @@
       };
       state.messages.push(message);
       var node = log.appendChild(messageNode(message));
+      if (!first) notice(message.id);
       first = first || node;
     });
     renderReplies();
-    notice();
     save();
     scrollDown(first);
     pump();
@@ -395,14 +415,17 @@
 
   function failed(item, why) {
     // Said kindly, once; what they typed goes back into the box, and nothing is retried behind their back.
+    // Nor is anything queued behind it sent: it would reach the assistant before the message given back (a form
+    // would take it as the answer to the question that one answered), so it goes back in the box too, in order.
     tries.limited = 0;
-    state.outbox.shift();
-    state.resend = resendOf(item);
-    if (state.feedback && state.feedback.sent === item.id) state.feedback = null; // it was not taken: no thanks
-    updateMessage(item.id, "Not sent");
-    restore([item]);
-    problem(why, offeredWith(item));
-    pump();
+    var waiting = state.outbox.splice(0);
+    state.resend = waiting.length === 1 ? resendOf(item) : null;
+    waiting.forEach(function (i) {
+      if (state.feedback && state.feedback.sent === i.id) state.feedback = null; // it was not taken: no thanks
+      updateMessage(i.id, "Not sent");
+    });
+    restore(waiting);
+    problem(why, waiting.length === 1 ? offeredWith(item) : []);
   }
 
   function offeredWith(item) {
@@ -420,7 +443,7 @@
   function problem(text, buttons) {
     var message = { from: "bot", text: text, kind: "problem", id: randomHex(8), buttons: buttons || [] };
     state.messages.push(message);
-    notice();
+    notice(message.id);
     var node = log.appendChild(messageNode(message));
     renderReplies();
     save();
@@ -470,10 +493,12 @@
   });
 
   // ---- opening, closing and the quick exit -----------------------------------------------------
-  function notice() {
+  function notice(id) {
     // An answer that comes while the widget is closed (closed to read the page, or to hide it) must not go
-    // unseen or unheard: its button says so, and a screen reader hears it once.
+    // unseen or unheard: its button says so, and a screen reader hears it once. Opened, the widget shows the
+    // first message not yet read from its start (a safety answer's 999 line), not the end of the last.
     if (state.open) return;
+    if (!state.unread || !state.unreadFrom) state.unreadFrom = id;
     state.unread = true;
     showUnread();
     announcer.textContent = TEXT.unread;
@@ -484,17 +509,51 @@
   }
 
   function setOpen(open, moveFocus) {
+    var unread = open && state.unread && state.unreadFrom ? log.querySelector('[data-id="' + state.unreadFrom + '"]') : null;
     state.open = open;
-    if (open) state.unread = false;
+    if (open) { state.unread = false; state.unreadFrom = null; }
     showUnread();
     panel.hidden = !open;
     bar.hidden = open;
     launcher.setAttribute("aria-expanded", String(open));
     host.classList.toggle("hpcc-open", open);
+    markModal();
     save();
-    if (open) scrollDown();
     if (moveFocus) (open ? input : launcher).focus();
+    if (open) scrollDown(unread); // after the focus, which would scroll to the box
   }
+
+  // On a phone, or zoomed in, the open panel fills the screen (widget.css, the same media query) and hides
+  // the page: it is then a modal dialog, and Tab goes round its controls rather than onto the hidden page.
+  var FILLS_SCREEN = window.matchMedia ? window.matchMedia("(max-width: 40em), (max-height: 30em)") : null;
+
+  function fillsScreen() {
+    return !!(FILLS_SCREEN && FILLS_SCREEN.matches && state.open);
+  }
+
+  function markModal() {
+    if (fillsScreen()) panel.setAttribute("aria-modal", "true");
+    else panel.removeAttribute("aria-modal");
+  }
+
+  if (FILLS_SCREEN) {
+    if (FILLS_SCREEN.addEventListener) FILLS_SCREEN.addEventListener("change", markModal);
+    else FILLS_SCREEN.addListener(markModal);
+  }
+
+  panel.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab" || !fillsScreen()) return;
+    var stops = Array.prototype.filter.call(panel.querySelectorAll("button, input, a[href], [tabindex]"),
+      function (node) { return node.tabIndex >= 0 && node.getClientRects().length > 0; });
+    var first = stops[0];
+    var last = stops[stops.length - 1];
+    var at = root.activeElement;
+    // From the panel itself (focused by a click on its text), Shift+Tab would leave for the page before it.
+    if (at === panel || (event.shiftKey ? at === first : at === last)) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
 
   function quickExit() {
     if (exiting) return;

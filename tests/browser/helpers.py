@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from bot.settings import PROJECT_ROOT
@@ -13,6 +14,20 @@ from bot.web.pages import EXIT_URL  # noqa: F401  (the tests import it from here
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_problems(page: Page) -> list[dict]:
+    """The serious and critical problems an axe-core scan of the page finds (the page must allow its script)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make browsers` (it runs npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 # Playwright's own browser downloads are not used: Debian's chromium, with nothing phoning home.
 CHROMIUM_ARGS = [

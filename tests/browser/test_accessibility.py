@@ -3,23 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import AXE, PHONE, Widget
+from tests.browser.helpers import PHONE, Widget, axe_problems
 
 pytestmark = pytest.mark.stack
-
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def _axe(page) -> list[dict]:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make browsers` (it runs npm ci)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
@@ -28,13 +14,13 @@ def test_axe_finds_no_serious_problems(browser, base_url, viewport):
     context = browser.new_context(base_url=base_url, bypass_csp=True, **({"viewport": viewport} if viewport else {}))
     page = context.new_page()
     page.goto("/")
-    assert _axe(page) == []
+    assert axe_problems(page) == []
     widget = Widget(page)
     widget.open()
     widget.ask("hello")
     widget.reply("What can you help with?").click()
     widget.wait_for_answer(2)
-    assert _axe(page) == []
+    assert axe_problems(page) == []
     context.close()
 
 

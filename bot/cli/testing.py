@@ -53,6 +53,12 @@ def nlu_failures(report: dict, targets: dict[str, float] = NLU_TARGETS) -> list[
     return [f"{name} {figures[name]:.3f} < {target:.2f}" for name, target in targets.items() if figures[name] < target]
 
 
+def exit_status(returncode: int) -> int:
+    """A child's return code as our exit status: killed by signal N (-N) is 128 + N, as a shell says it."""
+    # Passed on as it is, -9 would leave the process as 247, which reads as an ordinary failure code.
+    return 128 - returncode if returncode < 0 else returncode
+
+
 def _test_nlu(args: argparse.Namespace, settings: Settings) -> int:
     if (model := _trained_model(settings)) is None:
         return 1
@@ -60,7 +66,7 @@ def _test_nlu(args: argparse.Namespace, settings: Settings) -> int:
     command = [str(settings.rasa_bin), "test", "nlu", "--model", str(model), "--nlu", args.nlu, "--out", str(out)]
     result = subprocess.run(command, cwd=settings.project_root, env=supervisor.child_env(settings))
     if result.returncode != 0:
-        return result.returncode
+        return exit_status(result.returncode)
     report = json.loads(Path(out, "intent_report.json").read_text())
     failures = nlu_failures(report)
     for line in failures:
@@ -115,7 +121,16 @@ def _test(args: argparse.Namespace, settings: Settings) -> int:
         result = subprocess.run(command, cwd=settings.project_root, env=env)
         if result.returncode != 0:
             print(f"conversation tests failed: see {out}/failed_test_stories.yml", file=sys.stderr)
-        return result.returncode
+        return exit_status(result.returncode)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server, grace=30)
+
+
+def stop(server: subprocess.Popen[bytes], *, grace: float) -> None:
+    """Stop a server we started: SIGTERM, then SIGKILL after `grace` seconds, so it never outlives the tests."""
+    server.terminate()
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

@@ -46,7 +46,11 @@ async def _run_forever(job: PeriodicJob, env: Mapping[str, str], cwd: Path) -> N
     await asyncio.sleep(job.first_after)
     while True:
         try:
-            process = await asyncio.create_subprocess_exec(*job.command, env={**env, **job.env}, cwd=cwd)
+            # A session of its own, as the services have: Ctrl-C at the terminal reaches the supervisor, which
+            # stops a running job itself (`stop`), rather than the job too, mid-purge, with a traceback.
+            process = await asyncio.create_subprocess_exec(
+                *job.command, env={**env, **job.env}, cwd=cwd, start_new_session=True
+            )
         except OSError as exc:  # else this task would end, and the job never run again, without a word
             print(f"warning: periodic job {job.name!r} could not be started ({exc}); retrying in {job.every:.0f}s",
                   file=sys.stderr, flush=True)  # fmt: skip

@@ -65,3 +65,15 @@ async def test_a_job_that_cannot_be_started_is_reported_and_tried_again(tmp_path
     assert not any(task.done() for task in tasks)
     await periodic.stop(tasks)
     assert err.count("periodic job 'missing' could not be started") >= 2
+
+
+async def test_a_job_runs_in_a_session_of_its_own_so_ctrl_c_at_the_terminal_does_not_reach_it(tmp_path):
+    marker = tmp_path / "session"
+    script = f"import os; open({str(marker)!r}, 'w').write(str(os.getsid(0) == os.getpid()))"
+    tasks = periodic.start([periodic.PeriodicJob("session", [sys.executable, "-c", script], 60, 0)], {}, tmp_path)
+    for _ in range(200):
+        if marker.exists() and marker.read_text():
+            break
+        await asyncio.sleep(0.05)
+    await periodic.stop(tasks)
+    assert marker.read_text() == "True"  # it leads its own session: the terminal's SIGINT goes to its group only

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 
@@ -27,6 +28,7 @@ from bot.settings import Settings
 
 STOP_GRACE_SECONDS = 10
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # each stops everything, exit 0
+PARENT_BOUND = Path(__file__).with_name("parent_bound.py")  # run as a script: see _start
 STATE_FILE = "supervisor.json"  # in BOT_VAR_DIR: each service's current process id, for operators and drills
 
 
@@ -182,9 +184,13 @@ class Supervisor:
                 await asyncio.wait_for(self.stopping.wait(), delay)
 
     async def _start(self, service: Service) -> asyncio.subprocess.Process:
-        # Own session per child: Ctrl-C reaches only us, and we stop each group in order.
+        # Own session per child: Ctrl-C reaches only us, and we stop each group in order. Bound to us
+        # (bot/parent_bound.py), so that if we are killed outright the child ends too; not a child run as another
+        # user (PostgreSQL in scale-demo), which may not be able to read our files.
+        command = service.command if service.user else [sys.executable, str(PARENT_BOUND), str(os.getpid()),
+                                                         *service.command]  # fmt: skip
         proc = await asyncio.create_subprocess_exec(
-            *service.command, cwd=self.settings.project_root, env={**self.env, **service.env},
+            *command, cwd=self.settings.project_root, env={**self.env, **service.env},
             start_new_session=True, user=service.user,
         )  # fmt: skip
         self.procs[service.name] = proc

@@ -63,3 +63,28 @@ def test_the_services_end_with_the_supervisor_whatever_signal_ends_it(sig, tmp_p
             supervisor.kill()
         if child is not None and not _gone(child):
             os.killpg(child, signal.SIGKILL)  # a failed run leaves nothing behind
+
+
+def test_the_services_end_even_when_the_supervisor_is_killed_outright(tmp_path):
+    # SIGKILL, or the out-of-memory killer: the supervisor cannot stop anything, so each service is bound to it
+    # (bot/parent_bound.py) and the kernel ends it, rather than leaving it running on its port unwatched.
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISE, str(free_port()), str(tmp_path)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    child = None
+    try:
+        assert "Everything is running" in supervisor.stdout.readline() + supervisor.stdout.readline()
+        child = json.loads((tmp_path / STATE_FILE).read_text())["web"]
+        supervisor.kill()
+        supervisor.wait(timeout=30)
+        for _ in range(100):  # the kernel signals it at once; allow for a slow machine all the same
+            if _gone(child):
+                break
+            time.sleep(0.1)
+        assert _gone(child), "the service outlived its killed supervisor"
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+        if child is not None and not _gone(child):
+            os.killpg(child, signal.SIGKILL)

@@ -76,6 +76,15 @@ def _a_story(text: str) -> bool:
     return any(word.strip(".,!?;:'\"") in STORY_WORDS for word in words)
 
 
+def _offered(domain: DomainDict, slot: str, text: str) -> bool:
+    # One of the question's own buttons ("I saw it as a witness"), pressed or typed: an answer, never a story of harm.
+    said = text.strip().casefold()
+    for variant in (domain.get("responses") or {}).get(f"utter_ask_{slot}") or []:
+        if any(str(button.get("payload", "")).casefold() == said for button in variant.get("buttons") or []):
+            return True
+    return False
+
+
 class FormValidation(FormValidationAction, ABC):
     """A form's validation with table-driven slots and the failed-answer rule (see the module's docstring)."""
 
@@ -106,7 +115,7 @@ class FormValidation(FormValidationAction, ABC):
                 dispatcher.utter_message(response="utter_emergency")
                 return [SlotSet(slot, None) for slot in typed]
             dispatcher.utter_message(response="utter_danger_reminder")
-        short = [slot for slot in typed if slot in self.SHORT_ANSWERS]
+        short = [slot for slot in typed if slot in self.SHORT_ANSWERS and not _offered(domain, slot, text)]
         if short and risk.get("level") == DISCLOSURE and risk.get("kind") in HARM_HELP and _a_story(text):
             dispatcher.utter_message(response=HARM_HELP[risk["kind"]])
             return [SlotSet(slot, None) for slot in short]

@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from ruamel.yaml import YAML
 
 from actions.complaints.form import ValidateComplaintForm
 from actions.forms import SKIPPED
 from bot.services import clock
+from bot.settings import PROJECT_ROOT
 from tests.actions.complaints.helpers import ANSWERS, DOMAIN, FORM_SLOTS, responses, tracker
 
 
@@ -144,3 +146,19 @@ async def test_a_harm_told_where_a_short_answer_was_asked_gets_its_help_and_the_
     assert responses(dispatcher) == ["utter_support_assault"]  # the help for that harm, not "that's not a date"
     assert changed[slot] is None  # not taken as the answer ("he punched me" is no role "affected")
     assert changed.get("requested_slot", slot) == slot  # the same question again
+
+
+NOT_COPING = {"level": "disclosure", "kind": "not_coping", "score": 0.0, "sure": False, "net": None, "narrative": True}
+
+
+async def test_the_questions_own_button_is_an_answer_even_if_it_reads_like_a_harm(db):
+    # "I saw it as a witness", the role question's own button, read as not coping: the help, then the same
+    # question, every time the button was pressed.
+    responses_of = YAML(typ="safe").load((PROJECT_ROOT / "domain.yml").read_text())["responses"]
+    state = tracker({**ANSWERS, "complaint_role": None}, typed=("complaint_role", "I saw it as a witness"))
+    state.latest_message.update({"intent": {"name": "not_coping"}, "risk": NOT_COPING})
+    dispatcher = CollectingDispatcher()
+    events = await ValidateComplaintForm().run(dispatcher, state, {**DOMAIN, "responses": responses_of})
+    changed = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+    assert responses(dispatcher) == []
+    assert changed["complaint_role"] == "witness"

@@ -22,6 +22,7 @@ TITLES: dict[str, str] = {
     "greet": "Saying hello",
     "capabilities": "What you can help with",
     "bot_challenge": "Am I talking to a person?",
+    "delete_chat": "Deleting this chat",
     "talk_to_human": "Talk to a person",
     "report_crime": "Reporting a crime",
     "report_anonymously": "Reporting anonymously (Crimestoppers)",

@@ -32,6 +32,18 @@ def test_the_greeting():
     assert '"Leave this site" deletes it at once' in text
 
 
+def test_asking_to_delete_the_chat():
+    # The chat cannot delete itself: it says so, and what "Leave this site" and Shift three times do
+    # (tests/browser/test_quick_exit.py: storage cleared, the events gone, Back skips the page), and that a sent
+    # complaint or lost report is kept (tests/web/test_forget.py).
+    text = said("utter_delete_chat")
+    assert text.startswith("I can't delete it from inside the chat")
+    assert '"Leave this site", at the top of this chat, deletes this conversation at once, from this browser and ' \
+           "from our records" in text
+    assert "Pressing Shift three times does the same." in text
+    assert "A complaint or lost property report you've already sent is kept" in text
+
+
 def test_the_case_check():
     # tests/web/test_privacy_stack.py: the surname, postcode and reference are nowhere after a check;
     # tests/services/test_secret_key.py: the audit log's reference is a keyed pseudonym;

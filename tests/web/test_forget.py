@@ -1,13 +1,18 @@
 import asyncio
 import logging
 import uuid
+from datetime import datetime, timezone
 
 import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from bot.db.engine import unit_of_work
+from bot.db.models import Complaint
 from bot.services import forgetting
+from bot.services.complaints import tickets
+from bot.services.complaints.details import ComplaintDetails
 from bot.settings import PROJECT_ROOT
 from bot.web.domain_info import DomainInfo
 from bot.web.keys import STATE
@@ -291,3 +296,19 @@ async def test_a_bug_in_forgetting_logs_no_conversation_id(client, monkeypatch, 
     logged = "\n".join(formatter.format(r) for r in caplog.records if r.name != "aiohttp.access").lower()
     assert "keyerror" in logged  # the bug is still logged, with where it happened
     assert SENDER not in logged
+
+
+async def test_a_sent_complaint_is_kept_when_its_conversation_is_forgotten(client, engine, sessions):
+    # What the assistant says to "delete this chat" (utter_delete_chat): the quick exit deletes the conversation,
+    # and a complaint already sent from it stays with the Complaint Resolution Team.
+    await _make_events(engine, SENDER)
+    async with unit_of_work(sessions) as session:
+        details = ComplaintDetails(complainant_role="affected", name="Ada Lane", narrative="He shouted at me.",
+                                   email="ada@example.org")  # fmt: skip
+        complaint, _ = await tickets.create(session, details, sender_id=SENDER, key="forget-test",
+                                            now=datetime.now(timezone.utc))  # fmt: skip
+    assert (await client.post(f"/api/chat/{SENDER}/forget")).status == 204
+    assert await _senders(engine) == []
+    async with unit_of_work(sessions) as session:
+        kept = await session.get(Complaint, complaint.id)
+        assert kept is not None and kept.name == "Ada Lane"

@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.supervision import STATE_FILE
+from tests.processes import gone, wait_gone
 
 # A supervisor that ignores Ctrl-C (stuck), with one service in a session of its own, as `run` starts them.
 STUCK = """
@@ -23,16 +23,6 @@ time.sleep(600)
 """
 
 
-def _gone(pid: int) -> bool:
-    """Whether the process has ended (a zombie waiting for whoever adopted it counts as ended)."""
-    try:
-        os.kill(pid, 0)
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except (ProcessLookupError, FileNotFoundError):
-        return True
-
-
 def test_a_stuck_supervisor_is_killed_with_its_services(tmp_path):
     state = tmp_path / STATE_FILE
     process = subprocess.Popen([sys.executable, "-c", STUCK, str(state)], stdout=subprocess.PIPE, text=True,
@@ -43,14 +33,11 @@ def test_a_stuck_supervisor_is_killed_with_its_services(tmp_path):
         child = json.loads(state.read_text())["rasa"]
         stack = Stack(replace(Settings.from_env({}), var_dir=tmp_path), process, tmp_path / "log", {})
         assert stack.stop(timeout=0.5) == -signal.SIGKILL
-        for _ in range(100):  # killed at once; the init process reaps it, which may take a moment
-            if _gone(child):
-                break
-            time.sleep(0.1)
-        assert _gone(child), "a service outlived the stack"
+        # Killed at once; the init process reaps it, which may take a moment.
+        assert wait_gone(child), "a service outlived the stack"
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        if child is not None and not _gone(child):
+        if child is not None and not gone(child):
             os.killpg(child, signal.SIGKILL)

@@ -5,13 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
 from bot.stack import free_port
 from bot.supervision import STATE_FILE
+from tests.processes import gone, wait_gone
 
 # A supervisor of one tiny HTTP server, as `run` supervises its three (each in a session of its own).
 SUPERVISE = """
@@ -28,20 +28,20 @@ raise SystemExit(asyncio.run(sup.run()))
 """
 
 
-def _gone(pid: int) -> bool:
-    """Whether the process has ended (a zombie waiting for whoever adopted it counts as ended)."""
-    try:
-        os.kill(pid, 0)
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except (ProcessLookupError, FileNotFoundError):
-        return True
-
-
-@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT])
-def test_the_services_end_with_the_supervisor_whatever_signal_ends_it(sig, tmp_path):
-    # SIGHUP: the terminal running `make run` was closed. The services are in sessions of their own, so the
-    # terminal's hang-up reaches only the supervisor: it must stop them, or they run on with nobody watching.
+@pytest.mark.parametrize(
+    ("sig", "exit_code"),
+    [
+        # SIGHUP: the terminal running `make run` was closed. The services are in sessions of their own, so the
+        # terminal's hang-up reaches only the supervisor: it must stop them, or they run on with nobody watching.
+        (signal.SIGHUP, 0),
+        (signal.SIGTERM, 0),
+        (signal.SIGINT, 0),
+        # SIGKILL, or the out-of-memory killer: the supervisor cannot stop anything, so each service is bound to it
+        # (bot/parent_bound.py) and the kernel ends it, rather than leaving it running on its port unwatched.
+        (signal.SIGKILL, -signal.SIGKILL),
+    ],
+)
+def test_the_services_end_with_the_supervisor_whatever_signal_ends_it(sig, exit_code, tmp_path):
     supervisor = subprocess.Popen(
         [sys.executable, "-c", SUPERVISE, str(free_port()), str(tmp_path)],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -52,39 +52,11 @@ def test_the_services_end_with_the_supervisor_whatever_signal_ends_it(sig, tmp_p
         child = json.loads((tmp_path / STATE_FILE).read_text())["web"]
         supervisor.send_signal(sig)
         supervisor.wait(timeout=30)
-        for _ in range(100):  # the supervisor reaps it before exiting; allow for a slow machine all the same
-            if _gone(child):
-                break
-            time.sleep(0.1)
-        assert _gone(child), "the service outlived its supervisor"
-        assert supervisor.returncode == 0
+        # The supervisor reaps it before exiting, or the kernel signals it at once: allow for a slow machine.
+        assert wait_gone(child), "the service outlived its supervisor"
+        assert supervisor.returncode == exit_code
     finally:
         if supervisor.poll() is None:
             supervisor.kill()
-        if child is not None and not _gone(child):
+        if child is not None and not gone(child):
             os.killpg(child, signal.SIGKILL)  # a failed run leaves nothing behind
-
-
-def test_the_services_end_even_when_the_supervisor_is_killed_outright(tmp_path):
-    # SIGKILL, or the out-of-memory killer: the supervisor cannot stop anything, so each service is bound to it
-    # (bot/parent_bound.py) and the kernel ends it, rather than leaving it running on its port unwatched.
-    supervisor = subprocess.Popen(
-        [sys.executable, "-c", SUPERVISE, str(free_port()), str(tmp_path)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    child = None
-    try:
-        assert "Everything is running" in supervisor.stdout.readline() + supervisor.stdout.readline()
-        child = json.loads((tmp_path / STATE_FILE).read_text())["web"]
-        supervisor.kill()
-        supervisor.wait(timeout=30)
-        for _ in range(100):  # the kernel signals it at once; allow for a slow machine all the same
-            if _gone(child):
-                break
-            time.sleep(0.1)
-        assert _gone(child), "the service outlived its killed supervisor"
-    finally:
-        if supervisor.poll() is None:
-            supervisor.kill()
-        if child is not None and not _gone(child):
-            os.killpg(child, signal.SIGKILL)

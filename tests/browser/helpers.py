@@ -121,3 +121,10 @@ class Widget:
                 return el ? (el.getAttribute('aria-label') || el.textContent || el.tagName).trim() : '';
             }"""
         )
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in to the staff dashboard from the sign-in page it shows (a staff path asked for signed out)."""
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

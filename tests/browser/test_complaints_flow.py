@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bot.settings import PROJECT_ROOT
-from tests.browser.helpers import Widget, screenshot
+from tests.browser.helpers import Widget, screenshot, sign_in
 
 pytestmark = pytest.mark.stack
 
@@ -75,9 +75,7 @@ def test_a_complaint_from_the_chat_to_the_dashboard_and_back(stack, page, contex
     bot_cli(stack, "staff", "add", STAFF_EMAIL, "--role", "officer", "--password-stdin", stdin=STAFF_PASSWORD + "\n")
     staff_page = context.new_page()
     staff_page.goto("/staff/tickets")
-    staff_page.get_by_label("Email address").fill(STAFF_EMAIL)
-    staff_page.get_by_label("Password").fill(STAFF_PASSWORD)
-    staff_page.get_by_role("button", name="Sign in").click()
+    sign_in(staff_page, STAFF_EMAIL, STAFF_PASSWORD)
     expect(staff_page).to_have_url(re.compile(r"/staff/tickets$"))
     top = staff_page.locator("table[data-testid=queue] tbody tr").first
     expect(top).to_contain_text(reference)

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.settings import PROJECT_ROOT
 from tests.browser.edge_servers import EdgeServers, edge_servers
-from tests.browser.helpers import PHONE, axe_problems
+from tests.browser.helpers import PHONE, axe_problems, sign_in
 
 EMAIL = "a11y.supervisor@herts-pcc.example"
 PASSWORD = "a long enough accessibility test password"
@@ -76,9 +76,7 @@ def _signed_in(browser: Browser, dashboard: EdgeServers, viewport: dict | None) 
     context = browser.new_context(base_url=dashboard.api, bypass_csp=True, **sized)
     page = context.new_page()
     page.goto("/staff/tickets")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, EMAIL, PASSWORD)
     expect(page).to_have_url(re.compile(r"/staff/tickets$"))
     return page
 
@@ -93,9 +91,7 @@ def test_the_sign_in_page_and_its_error_have_no_serious_problems(browser, dashbo
     context = browser.new_context(base_url=dashboard.api, bypass_csp=True)
     page = context.new_page()
     problems = _problems(page, "/staff/login")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, EMAIL, "not the password")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     problems += [{"page": "sign-in error", **problem} for problem in axe_problems(page)]
     assert problems == []

@@ -32,13 +32,18 @@ def test_ask_a_question_and_click_a_quick_reply(page):
     screenshot(page, "widget-desktop")
 
 
-def test_conversation_survives_a_reload_but_not_a_new_tab(page, context):
+def _said_hello_and_typed_more(page) -> tuple[Widget, str]:
+    """A conversation of one message, with a second half-typed in the box; the widget and its sender id."""
     page.goto("/")
     widget = Widget(page)
     widget.open()
     widget.ask("hello")
-    sender = widget.sender()
     widget.input.fill("half-typed question")
+    return widget, widget.sender()
+
+
+def test_conversation_survives_a_reload_but_not_a_new_tab(page, context):
+    widget, sender = _said_hello_and_typed_more(page)
 
     page.reload()
     expect(widget.panel).to_be_visible()  # still open, as it was
@@ -58,12 +63,7 @@ def test_conversation_survives_a_reload_but_not_a_new_tab(page, context):
 
 def test_a_conversation_left_half_an_hour_is_not_shown_again(page):
     # A browser gives a reopened tab its sessionStorage back: on a shared computer the next person would read it.
-    page.goto("/")
-    widget = Widget(page)
-    widget.open()
-    widget.ask("hello")
-    sender = widget.sender()
-    widget.input.fill("half-typed question")
+    widget, sender = _said_hello_and_typed_more(page)
     stale = "s => { const kept = JSON.parse(s); kept.savedAt = Date.now() - %d * 60000; return JSON.stringify(kept); }"
     for minutes, kept in [(29, True), (31, False)]:
         page.evaluate(

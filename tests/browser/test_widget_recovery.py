@@ -81,7 +81,8 @@ def test_messages_queued_behind_one_that_failed_are_not_sent_before_it(page):
     assert len(pending) == 1  # nothing was sent behind the resident's back
 
 
-def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
+def _limited_once() -> tuple[list[str], Callable[[Route], None]]:
+    """A server that answers the first message 429 with Retry-After: 30, then every message; and what it was sent."""
     sent: list[str] = []
 
     def server(route: Route) -> None:
@@ -91,6 +92,11 @@ def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
         else:
             _json(route, 200, [{"recipient_id": "x", "text": "Answered."}])
 
+    return sent, server
+
+
+def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
+    sent, server = _limited_once()
     page.clock.install()  # the widget's waits run on a clock the test moves, not on the machine's time
     widget = _widget_answered_by(page, server)
     widget.input.fill("first")
@@ -108,15 +114,7 @@ def test_a_wait_the_server_asked_for_is_not_cut_short_by_another_message(page):
 
 
 def test_a_wait_the_server_asked_for_holds_across_a_reload(page):
-    sent: list[str] = []
-
-    def server(route: Route) -> None:
-        sent.append(route.request.post_data or "")
-        if len(sent) == 1:
-            _json(route, 429, _error(429, "Too many messages."), {"Retry-After": "30"})
-        else:
-            _json(route, 200, [{"recipient_id": "x", "text": "Answered."}])
-
+    sent, server = _limited_once()
     page.clock.install()  # the widget's waits run on a clock the test moves
     widget = _widget_answered_by(page, server)
     widget.input.fill("first")

@@ -77,7 +77,7 @@ def _a_story(text: str) -> bool:
 
 
 def _offered(domain: DomainDict, slot: str, text: str) -> bool:
-    # One of the question's own buttons ("I saw it as a witness"), pressed or typed: an answer, never a story of harm.
+    # One of the question's own buttons ("I was a witness"), pressed or typed: an answer, never a story of harm.
     said = text.strip().casefold()
     for variant in (domain.get("responses") or {}).get(f"utter_ask_{slot}") or []:
         if any(str(button.get("payload", "")).casefold() == said for button in variant.get("buttons") or []):

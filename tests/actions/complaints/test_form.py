@@ -152,10 +152,10 @@ NOT_COPING = {"level": "disclosure", "kind": "not_coping", "score": 0.0, "sure":
 
 
 async def test_the_questions_own_button_is_an_answer_even_if_it_reads_like_a_harm(db):
-    # "I saw it as a witness", the role question's own button, read as not coping: the help, then the same
-    # question, every time the button was pressed.
+    # A button's words read as a disclosure would get the harm's help and the same question, every time it was
+    # pressed: whatever the classifiers make of them, the question's own buttons are answers.
     responses_of = YAML(typ="safe").load((PROJECT_ROOT / "domain.yml").read_text())["responses"]
-    state = tracker({**ANSWERS, "complaint_role": None}, typed=("complaint_role", "I saw it as a witness"))
+    state = tracker({**ANSWERS, "complaint_role": None}, typed=("complaint_role", "I was a witness"))
     state.latest_message.update({"intent": {"name": "not_coping"}, "risk": NOT_COPING})
     dispatcher = CollectingDispatcher()
     events = await ValidateComplaintForm().run(dispatcher, state, {**DOMAIN, "responses": responses_of})
